@@ -1,0 +1,1 @@
+"""Definitions shared by every room of botwatch: paths and the canonical raw schema."""
