@@ -45,6 +45,25 @@ def simulation_dir() -> Path:
     return _path("BOTWATCH_SIMULATION_DIR", DATA_DIR / "simulation")
 
 
+def dagster_home() -> Path:
+    """Dagster's instance folder (runs, materialisations, check results): ``DAGSTER_HOME``."""
+    return _path("DAGSTER_HOME", DATA_DIR / "dagster_home")
+
+
+def export_defaults() -> None:
+    """Put every path into the environment, so that child processes (dbt, Dagster's code server)
+    see the same paths as this one. Values already set are kept."""
+    for variable, value in {
+        "BOTWATCH_LANDING_DIR": landing_dir(),
+        "BOTWATCH_WAREHOUSE": warehouse_path(),
+        "BOTWATCH_PUBLISH_DIR": publish_dir(),
+        "BOTWATCH_MODELS_DIR": models_dir(),
+        "BOTWATCH_SIMULATION_DIR": simulation_dir(),
+        "DAGSTER_HOME": dagster_home(),
+    }.items():
+        os.environ.setdefault(variable, str(value))
+
+
 def labelled_datasets() -> list[Path]:
     """Labelled account datasets to train on (``BOTWATCH_LABELLED``, separated by ``os.pathsep``
     or commas). Unset means the simulator's labelled accounts."""

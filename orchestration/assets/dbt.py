@@ -1,0 +1,54 @@
+"""The dbt project as Dagster assets, in two steps around the classifier.
+
+dbt's graph reads the scores that a Python asset writes from dbt's own staging models, so the
+project runs as two `@dbt_assets`: everything before the scores, then the marts that join them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from orchestration.dbt_project import botwatch_dbt_project
+
+MARTS = "path:models/marts"
+LAYERS = ("staging", "intermediate", "marts")
+
+
+class BotwatchTranslator(DagsterDbtTranslator):
+    """Groups dbt assets by layer (staging, intermediate, marts); seeds join the staging group."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        for layer in LAYERS:
+            if layer in fqn:
+                return layer
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "staging"
+        return super().get_group_name(dbt_resource_props)
+
+
+translator = BotwatchTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(
+    manifest=botwatch_dbt_project.manifest_path,
+    exclude=MARTS,
+    dagster_dbt_translator=translator,
+    name="dbt_staging_and_intermediate",
+)
+def dbt_staging_and_intermediate(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+@dbt_assets(
+    manifest=botwatch_dbt_project.manifest_path,
+    select=MARTS,
+    dagster_dbt_translator=translator,
+    name="dbt_marts",
+)
+def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(["build"], context=context).stream()

@@ -1,0 +1,143 @@
+"""Labelled accounts → bot classifier → scores for every account in the warehouse."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+from dagster_duckdb import DuckDBResource
+
+from botwatch import paths
+from botwatch.schema import (
+    ACCOUNT_BOT_SCORE_COLUMNS,
+    LABELLED_ACCOUNT_COLUMNS,
+    RAW_SCHEMA,
+    SCORE_SCHEMA,
+    create_table_sql,
+)
+from ml import artefact, datasets, evaluate, score, train
+
+CURRENT_MODEL_POINTER = "current.json"
+
+
+def replace_table(con, schema: str, table: str, columns: dict[str, str], frame: pd.DataFrame) -> None:
+    """Replace a table's rows with ``frame`` in one transaction, keeping the declared types."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute(create_table_sql(schema, table, columns))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"DELETE FROM {schema}.{table}")
+        con.register("incoming", frame[list(columns)])
+        select = ", ".join(f'CAST("{c}" AS {t})' for c, t in columns.items())
+        con.execute(f"INSERT INTO {schema}.{table} SELECT {select} FROM incoming")
+        con.unregister("incoming")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+@dg.asset(
+    key=["raw", "labelled_accounts"],
+    group_name="ingest",
+    kinds={"duckdb", "python"},
+    description="Accounts labelled bot or human, loaded from the datasets in BOTWATCH_LABELLED "
+    "(the simulator's labelled set when unset).",
+)
+def labelled_accounts(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    folders = paths.labelled_datasets()
+    missing = [str(f) for f in folders if not f.exists()]
+    if missing:
+        raise FileNotFoundError(
+            f"labelled dataset folder(s) not found: {missing}. Run `python -m simulate` (make run "
+            "does) or point BOTWATCH_LABELLED at Bot Repository / cresci-2017 folders."
+        )
+    loaded = datasets.load_datasets(folders)
+    frame = pd.concat([d.frame for d in loaded], ignore_index=True)
+    with duckdb.get_connection() as con:
+        replace_table(con, RAW_SCHEMA, "labelled_accounts", LABELLED_ACCOUNT_COLUMNS, frame)
+    per_dataset = {
+        d.name: {"accounts": len(d.frame), "bots": int(d.frame["is_bot"].sum()), "rejected": len(d.rejected)}
+        for d in loaded
+    }
+    for d in loaded:
+        if len(d.rejected):
+            context.log.warning(f"{d.name}: {len(d.rejected)} rows rejected, e.g. {list(d.rejected)[:3]}")
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": len(frame), "datasets": per_dataset,
+                  "folders": [str(f) for f in folders]}
+    )
+
+
+@dg.asset(
+    deps=["stg_labels__accounts"],
+    group_name="ml",
+    kinds={"scikitlearn"},
+    description="The bot classifier: a calibrated scikit-learn Pipeline trained on the labelled "
+    "accounts, saved with skops under a content-hash name with its model card.",
+)
+def bot_classifier(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    with duckdb.get_connection() as con:
+        frame = con.sql("SELECT * FROM staging.stg_labels__accounts").df()
+    model = train.train_classifier(frame, random_state=0)
+    saved = artefact.save(model, paths.models_dir())
+    (paths.models_dir() / CURRENT_MODEL_POINTER).write_text(
+        json.dumps({"path": str(saved.path), "version": saved.version, "card": str(saved.card_path)})
+    )
+
+    metadata: dict[str, object] = {
+        "model_version": saved.version,
+        "artefact": dg.MetadataValue.path(str(saved.path)),
+        "threshold": float(model.threshold),
+        "training_accounts": len(frame),
+        "model_card": dg.MetadataValue.md(saved.card_path.read_text()),
+    }
+    if frame["dataset"].nunique() > 1:
+        lodo = evaluate.lodo_table(datasets.frames_by_dataset(frame), random_state=0)
+        metadata["lodo"] = dg.MetadataValue.md(lodo.to_markdown(index=False))
+    curve = evaluate.calibration_curve_points(model, frame)
+    metadata["calibration_curve"] = dg.MetadataValue.json(curve)
+    return dg.MaterializeResult(metadata=metadata, data_version=dg.DataVersion(saved.version))
+
+
+def current_model() -> dict[str, str]:
+    """Path, version and model card of the classifier that bot_classifier last trained."""
+    pointer = paths.models_dir() / CURRENT_MODEL_POINTER
+    if not pointer.exists():
+        raise FileNotFoundError(f"no trained classifier at {pointer}: materialise bot_classifier first")
+    return json.loads(pointer.read_text())
+
+
+@dg.asset(
+    key=["ml", "account_bot_scores"],
+    deps=[bot_classifier, "int_accounts_latest_profile"],
+    group_name="ml",
+    kinds={"scikitlearn", "duckdb"},
+    description="Bot score, label, model version and top reasons for every account seen.",
+)
+def account_bot_scores(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    current = current_model()
+    model, version = artefact.load(Path(current["path"])), current["version"]
+    with duckdb.get_connection() as con:
+        profiles = con.sql("SELECT * FROM intermediate.int_accounts_latest_profile").df()
+        scores = score.score_accounts(model, profiles, scored_at=datetime.now(UTC).replace(tzinfo=None))
+        replace_table(con, SCORE_SCHEMA, "account_bot_scores", ACCOUNT_BOT_SCORE_COLUMNS, scores)
+    histogram, edges = pd.cut(scores["bot_score"], bins=[i / 10 for i in range(11)],
+                              include_lowest=True, retbins=True)
+    distribution = histogram.value_counts(sort=False)
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(scores),
+            "model_version": version,
+            "bots": int(scores["is_bot"].sum()),
+            "bot_share": float(scores["is_bot"].mean()) if len(scores) else 0.0,
+            "accounts_with_missing_fields": int(scores["missing_fields"].map(len).gt(0).sum()),
+            "score_distribution": dg.MetadataValue.md(
+                distribution.rename("accounts").to_frame().to_markdown()
+            ),
+        },
+        data_version=dg.DataVersion(f"{version}-{len(scores)}"),
+    )

@@ -1,0 +1,65 @@
+"""The published snapshot: what the app reads, moved into place atomically."""
+
+from __future__ import annotations
+
+import shutil
+
+import dagster as dg
+import pandas as pd
+from dagster_duckdb import DuckDBResource
+
+from botwatch import paths, snapshot
+from orchestration.assets.dbt import dbt_marts
+from orchestration.assets.ml import bot_classifier, current_model
+from orchestration.snapshot_writer import write_snapshot_database
+
+
+def latest_check_results(context: dg.AssetExecutionContext) -> pd.DataFrame:
+    """The last evaluation of every asset check in the code location, for the data-quality page."""
+    keys = list(context.repository_def.asset_graph.asset_check_keys)
+    latest = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
+    rows = []
+    for key in sorted(keys, key=lambda k: (k.asset_key.to_user_string(), k.name)):
+        record = latest.get(key)
+        evaluation = record.event.asset_check_evaluation if record and record.event else None
+        rows.append({
+            "asset": key.asset_key.to_user_string(),
+            "check_name": key.name,
+            "status": record.status.value if record else "NEVER_RUN",
+            "passed": evaluation.passed if evaluation else None,
+            "severity": evaluation.severity.value if evaluation else None,
+            "run_id": record.run_id if record else None,
+            "evaluated_at": pd.Timestamp(record.create_timestamp, unit="s") if record else None,
+            "description": (evaluation.description if evaluation else None),
+            "metadata": str({k: v.value for k, v in evaluation.metadata.items()}) if evaluation else None,
+        })
+    return pd.DataFrame(rows)
+
+
+@dg.asset(
+    deps=[*dbt_marts.keys, bot_classifier],
+    group_name="publish",
+    kinds={"duckdb"},
+    description="A read-only copy of the marts for the app, written to a new folder of "
+    "BOTWATCH_PUBLISH_DIR and made current atomically (the app never opens the warehouse).",
+)
+def published_snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    checks = latest_check_results(context)
+    model_card = current_model()["card"]
+
+    def write(folder):
+        with duckdb.get_connection() as con:
+            fields = write_snapshot_database(con, folder, extra_frames={"quality_checks": checks})
+        shutil.copyfile(model_card, folder / "model_card.md")
+        return fields
+
+    folder = snapshot.publish(paths.publish_dir(), write, run_id=context.run_id)
+    manifest = snapshot.read_manifest(folder)
+    return dg.MaterializeResult(
+        metadata={
+            "snapshot": dg.MetadataValue.path(str(folder)),
+            "tables": manifest["tables"],
+            "published_at": manifest["published_at"],
+        }
+    )
+

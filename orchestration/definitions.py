@@ -1,0 +1,21 @@
+"""The botwatch code location: one Definitions object."""
+
+import dagster as dg
+
+from orchestration.assets import dbt, ingest, ml, publish
+from orchestration.checks import gx_checks
+from orchestration.jobs import all_assets_job
+from orchestration.resources import build_resources
+from orchestration.schedules import daily_full_refresh
+from orchestration.sensors import landing_files_sensor
+
+defs = dg.Definitions(
+    assets=dg.load_assets_from_modules([ingest, dbt, ml, publish]),
+    asset_checks=dg.load_asset_checks_from_modules([gx_checks]),
+    jobs=[all_assets_job],
+    sensors=[landing_files_sensor],
+    schedules=[daily_full_refresh],
+    resources=build_resources(),
+    # DuckDB has one writer: run the steps of a run one after another.
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,14 @@
+"""Resources, configured from the environment (botwatch.paths), never chosen by `if` in assets."""
+
+from dagster_dbt import DbtCliResource
+from dagster_duckdb import DuckDBResource
+
+from botwatch import paths
+from orchestration.dbt_project import botwatch_dbt_project
+
+
+def build_resources() -> dict[str, object]:
+    return {
+        "duckdb": DuckDBResource(database=str(paths.warehouse_path())),
+        "dbt": DbtCliResource(project_dir=botwatch_dbt_project),
+    }

@@ -1,0 +1,20 @@
+"""A daily run of the whole graph over every landing file (ingest is idempotent per file)."""
+
+import dagster as dg
+
+from orchestration.jobs import all_assets_job
+from orchestration.partitions import landing_files, partition_range_tags
+
+
+@dg.schedule(
+    job=all_assets_job,
+    cron_schedule="0 3 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Every day at 03:00 UTC: re-ingest all landing files and rebuild everything.",
+)
+def daily_full_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    partitions = context.instance.get_dynamic_partitions(landing_files.name)
+    if not partitions:
+        return dg.SkipReason("no landing files registered yet")
+    return dg.RunRequest(tags=partition_range_tags(partitions[0], partitions[-1]))

@@ -1,0 +1,72 @@
+"""Watch BOTWATCH_LANDING_DIR: each new file becomes a partition; new files are ingested and the
+graph below them rebuilt in one run (however many files arrived), a re-landed file is re-ingested."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+
+from botwatch import paths
+from orchestration.ingest import discover_landing_files
+from orchestration.jobs import all_assets_job
+from orchestration.partitions import landing_files, partition_range_tags
+
+
+@dataclass(frozen=True)
+class LandingPlan:
+    new: list[str]  # in arrival order: they become one contiguous partition range
+    changed: list[str]  # known files whose content changed since they were last requested
+    cursor: dict[str, str]
+
+
+def file_signature(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def plan_landing_runs(
+    signatures: dict[str, str], known_partitions: set[str], cursor: dict[str, str]
+) -> LandingPlan:
+    """Decide what to run for the files now in the landing folder (pure, for tests)."""
+    new = [name for name in signatures if name not in known_partitions]
+    changed = [
+        name for name, sig in signatures.items()
+        if name in known_partitions and name in cursor and cursor[name] != sig
+    ]
+    return LandingPlan(new=new, changed=changed, cursor={**cursor, **signatures})
+
+
+@dg.sensor(
+    job=all_assets_job,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Adds a partition per new landing file and requests one run for all new files.",
+)
+def landing_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
+    landing = paths.landing_dir()
+    if not landing.exists():
+        return dg.SkipReason(f"{landing} does not exist yet")
+    signatures = {name: file_signature(landing / name) for name in discover_landing_files(landing)}
+    known = set(context.instance.get_dynamic_partitions(landing_files.name))
+    plan = plan_landing_runs(signatures, known, json.loads(context.cursor or "{}"))
+    if not plan.new and not plan.changed:
+        context.update_cursor(json.dumps(plan.cursor))
+        return dg.SkipReason("no new or changed landing files")
+    run_requests = []
+    if plan.new:
+        run_requests.append(dg.RunRequest(
+            run_key=f"new:{plan.new[0]}..{plan.new[-1]}:{signatures[plan.new[-1]]}",
+            tags=partition_range_tags(plan.new[0], plan.new[-1]),
+        ))
+    run_requests += [
+        dg.RunRequest(run_key=f"changed:{name}:{signatures[name]}", partition_key=name)
+        for name in plan.changed
+    ]
+    return dg.SensorResult(
+        run_requests=run_requests,
+        dynamic_partitions_requests=[landing_files.build_add_request(plan.new)] if plan.new else [],
+        cursor=json.dumps(plan.cursor),
+    )
