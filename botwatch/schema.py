@@ -59,7 +59,7 @@ TWEET_COLUMNS: dict[str, str] = {
     "urls": "VARCHAR[]",  # expanded URLs
     "retweet_count": "BIGINT",
     "favorite_count": "BIGINT",
-    "is_embedded": "BOOLEAN",  # seen inside another tweet (retweeted_status / quoted_status / includes)
+    "is_embedded": "BOOLEAN",  # seen inside another tweet (retweeted/quoted status, includes)
     **LINEAGE_COLUMNS,
 }
 

@@ -32,7 +32,9 @@ def materialize_all() -> bool:
 
     files = discover_landing_files(paths.landing_dir())
     if not files:
-        raise SystemExit(f"no tweet files in {paths.landing_dir()}: run `python -m simulate` or land some")
+        raise SystemExit(
+            f"no tweet files in {paths.landing_dir()}: run `python -m simulate` or land some"
+        )
     with DagsterInstance.get() as instance:
         known = set(instance.get_dynamic_partitions(landing_files.name))
         instance.add_dynamic_partitions(landing_files.name, [f for f in files if f not in known])
@@ -65,7 +67,9 @@ def summary_lines() -> list[str]:
             "FROM fct_campaign_summary ORDER BY campaign_id"
         ).fetchall():
             share_text = "n/a" if share is None else f"{share:.1%}"
-            lines.append(f"  {name}: {promoters:,} promoters, bot share among promoters {share_text}")
+            lines.append(
+                f"  {name}: {promoters:,} promoters, bot share among promoters {share_text}"
+            )
     lines += [
         f"  snapshot:  {folder}",
         f"  warehouse: {paths.warehouse_path()}",
@@ -79,8 +83,11 @@ def main() -> None:
     succeeded = materialize_all()
     print("\n".join(summary_lines()))
     if not succeeded:
-        print("The run FAILED (see the log above or the Dagster UI): the app shows the last good "
-              "snapshot.", file=sys.stderr)
+        print(
+            "The run FAILED (see the log above or the Dagster UI): the app shows the last good "
+            "snapshot.",
+            file=sys.stderr,
+        )
         sys.exit(1)
 
 

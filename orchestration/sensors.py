@@ -1,5 +1,5 @@
 """Watch BOTWATCH_LANDING_DIR: each new file becomes a partition; new files are ingested and the
-graph below them rebuilt in one run (however many files arrived), a re-landed file is re-ingested."""
+graph below them rebuilt in one run (however many arrived); a re-landed file is re-ingested."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def plan_landing_runs(
     """Decide what to run for the files now in the landing folder (pure, for tests)."""
     new = [name for name in signatures if name not in known_partitions]
     changed = [
-        name for name, sig in signatures.items()
+        name
+        for name, sig in signatures.items()
         if name in known_partitions and name in cursor and cursor[name] != sig
     ]
     return LandingPlan(new=new, changed=changed, cursor={**cursor, **signatures})
@@ -57,10 +58,12 @@ def landing_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult
         return dg.SkipReason("no new or changed landing files")
     run_requests = []
     if plan.new:
-        run_requests.append(dg.RunRequest(
-            run_key=f"new:{plan.new[0]}..{plan.new[-1]}:{signatures[plan.new[-1]]}",
-            tags=partition_range_tags(plan.new[0], plan.new[-1]),
-        ))
+        run_requests.append(
+            dg.RunRequest(
+                run_key=f"new:{plan.new[0]}..{plan.new[-1]}:{signatures[plan.new[-1]]}",
+                tags=partition_range_tags(plan.new[0], plan.new[-1]),
+            )
+        )
     run_requests += [
         dg.RunRequest(run_key=f"changed:{name}:{signatures[name]}", partition_key=name)
         for name in plan.changed

@@ -11,12 +11,18 @@ from botwatch import paths
 from orchestration.ingest import IngestReport, ensure_raw_tables, ingest_file
 from orchestration.partitions import landing_files
 
-RAW_TWEET_TABLES = ("tweets", "user_observations", "rejected_records", "stream_notices", "ingested_files")
+RAW_TWEET_TABLES = (
+    "tweets",
+    "user_observations",
+    "rejected_records",
+    "stream_notices",
+    "ingested_files",
+)
 REJECTED_SHARE_WARNING = 0.05
 
 RAW_TABLE_DESCRIPTIONS = {
     "tweets": "Canonical tweet observations, one row per tweet seen (embedded originals too).",
-    "user_observations": "Every profile observation of every account, stamped with when it was seen.",
+    "user_observations": "Every profile observation of every account, with when it was seen.",
     "rejected_records": "Quarantine: records that could not be used, with file, line and reason.",
     "stream_notices": "Streaming control messages: deletions to honour, limits (missed tweets).",
     "ingested_files": "One row per landing file ingested: format, compression and counts.",
@@ -29,15 +35,19 @@ def raw_asset_key(table: str) -> dg.AssetKey:
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(raw_asset_key(table), description=RAW_TABLE_DESCRIPTIONS[table], group_name="ingest",
-                     kinds={"duckdb", "python"})
+        dg.AssetSpec(
+            raw_asset_key(table),
+            description=RAW_TABLE_DESCRIPTIONS[table],
+            group_name="ingest",
+            kinds={"duckdb", "python"},
+        )
         for table in RAW_TWEET_TABLES
     ],
     check_specs=[
         dg.AssetCheckSpec(
             "rejected_share_below_threshold",
             asset=raw_asset_key("rejected_records"),
-            description=f"Warns when more than {REJECTED_SHARE_WARNING:.0%} of a file's records are rejected.",
+            description=f"Warns when over {REJECTED_SHARE_WARNING:.0%} of a file's records fail.",
         )
     ],
     partitions_def=landing_files,
@@ -67,22 +77,31 @@ def raw_tweets(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
         "user_observations": sum(r.user_observations for r in reports),
         "rejected": sum(r.rejected for r in reports),
     }
-    yield dg.MaterializeResult(asset_key=raw_asset_key("tweets"),
-                               metadata={**totals, "dagster/row_count": totals["tweets"]})
-    yield dg.MaterializeResult(asset_key=raw_asset_key("user_observations"),
-                               metadata={"dagster/row_count": totals["user_observations"]})
+    yield dg.MaterializeResult(
+        asset_key=raw_asset_key("tweets"),
+        metadata={**totals, "dagster/row_count": totals["tweets"]},
+    )
+    yield dg.MaterializeResult(
+        asset_key=raw_asset_key("user_observations"),
+        metadata={"dagster/row_count": totals["user_observations"]},
+    )
     yield dg.MaterializeResult(
         asset_key=raw_asset_key("rejected_records"),
-        metadata={"dagster/row_count": totals["rejected"],
-                  **{f"rejected_{reason}": n for reason, n in sorted(rejected_by_reason.items())}},
+        metadata={
+            "dagster/row_count": totals["rejected"],
+            **{f"rejected_{reason}": n for reason, n in sorted(rejected_by_reason.items())},
+        },
     )
     yield dg.MaterializeResult(
         asset_key=raw_asset_key("stream_notices"),
-        metadata={**{f"notices_{kind}": n for kind, n in sorted(notices.items())},
-                  "missed_tweets": sum(r.missed_tweets for r in reports)},
+        metadata={
+            **{f"notices_{kind}": n for kind, n in sorted(notices.items())},
+            "missed_tweets": sum(r.missed_tweets for r in reports),
+        },
     )
-    yield dg.MaterializeResult(asset_key=raw_asset_key("ingested_files"),
-                               metadata={"files": totals["files"]})
+    yield dg.MaterializeResult(
+        asset_key=raw_asset_key("ingested_files"), metadata={"files": totals["files"]}
+    )
 
     too_many = {
         r.source_file: round(r.rejected / (r.rejected + r.tweets), 4)

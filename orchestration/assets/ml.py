@@ -23,7 +23,9 @@ from ml import artefact, datasets, evaluate, score, train
 CURRENT_MODEL_POINTER = "current.json"
 
 
-def replace_table(con, schema: str, table: str, columns: dict[str, str], frame: pd.DataFrame) -> None:
+def replace_table(
+    con, schema: str, table: str, columns: dict[str, str], frame: pd.DataFrame
+) -> None:
     """Replace a table's rows with ``frame`` in one transaction, keeping the declared types."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(create_table_sql(schema, table, columns))
@@ -47,7 +49,9 @@ def replace_table(con, schema: str, table: str, columns: dict[str, str], frame: 
     description="Accounts labelled bot or human, loaded from the datasets in BOTWATCH_LABELLED "
     "(the simulator's labelled set when unset).",
 )
-def labelled_accounts(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def labelled_accounts(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource
+) -> dg.MaterializeResult:
     folders = paths.labelled_datasets()
     missing = [str(f) for f in folders if not f.exists()]
     if missing:
@@ -60,15 +64,24 @@ def labelled_accounts(context: dg.AssetExecutionContext, duckdb: DuckDBResource)
     with duckdb.get_connection() as con:
         replace_table(con, RAW_SCHEMA, "labelled_accounts", LABELLED_ACCOUNT_COLUMNS, frame)
     per_dataset = {
-        d.name: {"accounts": len(d.frame), "bots": int(d.frame["is_bot"].sum()), "rejected": len(d.rejected)}
+        d.name: {
+            "accounts": len(d.frame),
+            "bots": int(d.frame["is_bot"].sum()),
+            "rejected": len(d.rejected),
+        }
         for d in loaded
     }
     for d in loaded:
         if len(d.rejected):
-            context.log.warning(f"{d.name}: {len(d.rejected)} rows rejected, e.g. {list(d.rejected)[:3]}")
+            context.log.warning(
+                f"{d.name}: {len(d.rejected)} rows rejected, e.g. {list(d.rejected)[:3]}"
+            )
     return dg.MaterializeResult(
-        metadata={"dagster/row_count": len(frame), "datasets": per_dataset,
-                  "folders": [str(f) for f in folders]}
+        metadata={
+            "dagster/row_count": len(frame),
+            "datasets": per_dataset,
+            "folders": [str(f) for f in folders],
+        }
     )
 
 
@@ -79,13 +92,17 @@ def labelled_accounts(context: dg.AssetExecutionContext, duckdb: DuckDBResource)
     description="The bot classifier: a calibrated scikit-learn Pipeline trained on the labelled "
     "accounts, saved with skops under a content-hash name with its model card.",
 )
-def bot_classifier(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def bot_classifier(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource
+) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         frame = con.sql("SELECT * FROM staging.stg_labels__accounts").df()
     model = train.train_classifier(frame, random_state=0)
     saved = artefact.save(model, paths.models_dir())
     (paths.models_dir() / CURRENT_MODEL_POINTER).write_text(
-        json.dumps({"path": str(saved.path), "version": saved.version, "card": str(saved.card_path)})
+        json.dumps(
+            {"path": str(saved.path), "version": saved.version, "card": str(saved.card_path)}
+        )
     )
 
     metadata: dict[str, object] = {
@@ -107,7 +124,9 @@ def current_model() -> dict[str, str]:
     """Path, version and model card of the classifier that bot_classifier last trained."""
     pointer = paths.models_dir() / CURRENT_MODEL_POINTER
     if not pointer.exists():
-        raise FileNotFoundError(f"no trained classifier at {pointer}: materialise bot_classifier first")
+        raise FileNotFoundError(
+            f"no trained classifier at {pointer}: materialise bot_classifier first"
+        )
     return json.loads(pointer.read_text())
 
 
@@ -118,16 +137,19 @@ def current_model() -> dict[str, str]:
     kinds={"scikitlearn", "duckdb"},
     description="Bot score, label, model version and top reasons for every account seen.",
 )
-def account_bot_scores(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def account_bot_scores(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource
+) -> dg.MaterializeResult:
     current = current_model()
     model, version = artefact.load(Path(current["path"])), current["version"]
     with duckdb.get_connection() as con:
         profiles = con.sql("SELECT * FROM intermediate.int_accounts_latest_profile").df()
-        scores = score.score_accounts(model, profiles, scored_at=datetime.now(UTC).replace(tzinfo=None))
+        scores = score.score_accounts(
+            model, profiles, scored_at=datetime.now(UTC).replace(tzinfo=None)
+        )
         replace_table(con, SCORE_SCHEMA, "account_bot_scores", ACCOUNT_BOT_SCORE_COLUMNS, scores)
-    histogram, edges = pd.cut(scores["bot_score"], bins=[i / 10 for i in range(11)],
-                              include_lowest=True, retbins=True)
-    distribution = histogram.value_counts(sort=False)
+    bins = pd.cut(scores["bot_score"], bins=[i / 10 for i in range(11)], include_lowest=True)
+    distribution = bins.value_counts(sort=False)
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": len(scores),

@@ -22,17 +22,21 @@ def latest_check_results(context: dg.AssetExecutionContext) -> pd.DataFrame:
     for key in sorted(keys, key=lambda k: (k.asset_key.to_user_string(), k.name)):
         record = latest.get(key)
         evaluation = record.event.asset_check_evaluation if record and record.event else None
-        rows.append({
-            "asset": key.asset_key.to_user_string(),
-            "check_name": key.name,
-            "status": record.status.value if record else "NEVER_RUN",
-            "passed": evaluation.passed if evaluation else None,
-            "severity": evaluation.severity.value if evaluation else None,
-            "run_id": record.run_id if record else None,
-            "evaluated_at": pd.Timestamp(record.create_timestamp, unit="s") if record else None,
-            "description": (evaluation.description if evaluation else None),
-            "metadata": str({k: v.value for k, v in evaluation.metadata.items()}) if evaluation else None,
-        })
+        rows.append(
+            {
+                "asset": key.asset_key.to_user_string(),
+                "check_name": key.name,
+                "status": record.status.value if record else "NEVER_RUN",
+                "passed": evaluation.passed if evaluation else None,
+                "severity": evaluation.severity.value if evaluation else None,
+                "run_id": record.run_id if record else None,
+                "evaluated_at": pd.Timestamp(record.create_timestamp, unit="s") if record else None,
+                "description": (evaluation.description if evaluation else None),
+                "metadata": str({k: v.value for k, v in evaluation.metadata.items()})
+                if evaluation
+                else None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -43,7 +47,9 @@ def latest_check_results(context: dg.AssetExecutionContext) -> pd.DataFrame:
     description="A read-only copy of the marts for the app, written to a new folder of "
     "BOTWATCH_PUBLISH_DIR and made current atomically (the app never opens the warehouse).",
 )
-def published_snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def published_snapshot(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource
+) -> dg.MaterializeResult:
     checks = latest_check_results(context)
     model_card = current_model()["card"]
 
@@ -62,4 +68,3 @@ def published_snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource
             "published_at": manifest["published_at"],
         }
     )
-

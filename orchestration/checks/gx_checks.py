@@ -33,11 +33,15 @@ def gx_raw_tweets(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     return _result(suites.validate(frame, "raw_tweets", suites.raw_tweets_expectations(now)))
 
 
-@dg.asset_check(asset=dg.AssetKey(["ml", "account_bot_scores"]), blocking=True, name="gx_account_bot_scores")
+@dg.asset_check(
+    asset=dg.AssetKey(["ml", "account_bot_scores"]), blocking=True, name="gx_account_bot_scores"
+)
 def gx_account_bot_scores(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Scores in [0, 1], one per account, a model version, both classes present."""
     with duckdb.get_connection() as con:
-        frame = con.sql("SELECT user_id, bot_score, is_bot, model_version FROM ml.account_bot_scores").df()
+        frame = con.sql(
+            "SELECT user_id, bot_score, is_bot, model_version FROM ml.account_bot_scores"
+        ).df()
     return _result(suites.validate(frame, "account_bot_scores", suites.scores_expectations()))
 
 
@@ -52,7 +56,9 @@ def gx_accounts(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     return _result(suites.validate(frame, "accounts", suites.accounts_expectations()))
 
 
-@dg.asset_check(asset=dg.AssetKey(["fct_campaign_summary"]), blocking=True, name="gx_campaign_summary")
+@dg.asset_check(
+    asset=dg.AssetKey(["fct_campaign_summary"]), blocking=True, name="gx_campaign_summary"
+)
 def gx_campaign_summary(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Bot share among promoters between 1% and 90% in campaigns with enough scored promoters
     (MIN_PROMOTERS_FOR_SHARE_CHECK)."""
@@ -62,4 +68,6 @@ def gx_campaign_summary(duckdb: DuckDBResource) -> dg.AssetCheckResult:
             "WHERE bot_promoters + human_promoters >= ?",
             [MIN_PROMOTERS_FOR_SHARE_CHECK],
         ).df()
-    return _result(suites.validate(frame, "campaign_summary", suites.campaign_summary_expectations()))
+    return _result(
+        suites.validate(frame, "campaign_summary", suites.campaign_summary_expectations())
+    )

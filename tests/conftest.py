@@ -1,0 +1,134 @@
+"""Shared fixtures. `pipeline_snapshot` runs the real pipeline (simulator → Dagster → DuckDB → dbt →
+scikit-learn → published snapshot) once per test session, in a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from botwatch.paths import PROJECT_ROOT, SHARED_DATA_DIR
+
+PIPELINE_TWEETS = int(os.environ.get("BOTWATCH_TEST_TWEETS", "12000"))
+PIPELINE_GROUP = "pipeline"
+
+
+@dataclass(frozen=True)
+class PipelineRun:
+    root: Path
+    env: dict[str, str]
+    output: str
+
+    @property
+    def landing_dir(self) -> Path:
+        return Path(self.env["BOTWATCH_LANDING_DIR"])
+
+    @property
+    def warehouse(self) -> Path:
+        return Path(self.env["BOTWATCH_WAREHOUSE"])
+
+    @property
+    def publish_dir(self) -> Path:
+        return Path(self.env["BOTWATCH_PUBLISH_DIR"])
+
+    @property
+    def simulation_dir(self) -> Path:
+        return Path(self.env["BOTWATCH_SIMULATION_DIR"])
+
+    @property
+    def truth(self) -> dict:
+        return json.loads((self.simulation_dir / "truth" / "summary.json").read_text())
+
+
+def pipeline_env(root: Path) -> dict[str, str]:
+    """A complete botwatch environment under ``root`` (no path of the developer's is touched)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOTWATCH_")}
+    env.update(
+        {
+            "BOTWATCH_LANDING_DIR": str(root / "landing"),
+            "BOTWATCH_WAREHOUSE": str(root / "warehouse.duckdb"),
+            "BOTWATCH_PUBLISH_DIR": str(root / "published"),
+            "BOTWATCH_MODELS_DIR": str(root / "models"),
+            "BOTWATCH_SIMULATION_DIR": str(root / "simulation"),
+            "DAGSTER_HOME": str(root / "dagster_home"),
+            "GX_ANALYTICS_ENABLED": "false",
+            "DAGSTER_DISABLE_TELEMETRY": "true",
+        }
+    )
+    return env
+
+
+def run_module(
+    module: str, *args: str, env: dict[str, str], check: bool = True
+) -> subprocess.CompletedProcess:
+    """Run ``python -m module`` of this project as a user would, capturing its output."""
+    completed = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env=env,
+        cwd=PROJECT_ROOT,
+        text=True,
+        capture_output=True,
+        timeout=1800,
+    )
+    if check and completed.returncode != 0:
+        raise AssertionError(
+            f"python -m {module} failed ({completed.returncode}):\n{completed.stdout[-6000:]}\n"
+            f"{completed.stderr[-6000:]}"
+        )
+    return completed
+
+
+def prepare_dbt_manifest() -> None:
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dagster-dbt")),
+            "project",
+            "prepare-and-package",
+            "--file",
+            "orchestration/dbt_project.py",
+        ],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def pipeline_snapshot(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
+    """The real pipeline, materialised once on a small simulated campaign."""
+    root = tmp_path_factory.mktemp("pipeline")
+    env = pipeline_env(root)
+    prepare_dbt_manifest()
+    run_module(
+        "simulate",
+        "--tweets",
+        str(PIPELINE_TWEETS),
+        "--landing",
+        env["BOTWATCH_LANDING_DIR"],
+        "--truth",
+        env["BOTWATCH_SIMULATION_DIR"],
+        "--no-progress",
+        env=env,
+    )
+    completed = run_module("orchestration.materialize_all", env=env)
+    return PipelineRun(root=root, env=env, output=completed.stdout + completed.stderr)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA_DIR.exists():
+        pytest.skip(f"real third-party data not found at {SHARED_DATA_DIR}")
+    return SHARED_DATA_DIR
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Tests on the pipeline's snapshot share one run: keep them on one xdist worker.
+    for item in items:
+        if "pipeline_snapshot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(PIPELINE_GROUP))

@@ -1,0 +1,141 @@
+"""The real graph end to end on a small simulated campaign: Dagster, DuckDB, dbt, scikit-learn,
+GX checks and the published snapshot, compared with the simulator's ground truth."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import AssetCheckKey, AssetKey, DagsterInstance
+
+from botwatch import snapshot
+from tests.conftest import PipelineRun, pipeline_env, run_module
+
+pytestmark = pytest.mark.integration
+
+BOT_SHARE_TOLERANCE = 0.05  # absolute, against the simulator's realised share
+
+
+def snapshot_db(run: PipelineRun) -> duckdb.DuckDBPyConnection:
+    folder = snapshot.current_dir(run.publish_dir)
+    assert folder is not None, "nothing was published"
+    return duckdb.connect(str(folder / snapshot.DATABASE), read_only=True)
+
+
+def landed_tweet_ids(landing_dir: Path) -> tuple[set[str], set[str]]:
+    """Tweet ids in the landing files (with embedded ones) and deleted ids, read independently."""
+    tweets: set[str] = set()
+    deleted: set[str] = set()
+    for path in sorted(landing_dir.rglob("*.json*")):
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                if "delete" in record:
+                    deleted.add(record["delete"]["status"]["id_str"])
+                    continue
+                if "id_str" not in record:
+                    continue
+                tweets.add(record["id_str"])
+                for embedded in ("retweeted_status", "quoted_status"):
+                    if embedded in record:
+                        tweets.add(record[embedded]["id_str"])
+    return tweets, deleted
+
+
+def test_snapshot_is_published_with_every_mart(pipeline_snapshot: PipelineRun) -> None:
+    folder = snapshot.current_dir(pipeline_snapshot.publish_dir)
+    manifest = snapshot.read_manifest(folder)
+    for table in (
+        "dim_accounts",
+        "fct_tweets",
+        "fct_campaign_activity_hourly",
+        "fct_campaign_summary",
+        "campaigns",
+        "quality_checks",
+    ):
+        assert table in manifest["tables"], table
+    assert manifest["tables"]["fct_tweets"] > 0
+    assert (folder / "model_card.md").read_text().strip()
+    assert "bot share among promoters" in pipeline_snapshot.output
+
+
+def test_every_landed_tweet_is_in_the_snapshot_once(pipeline_snapshot: PipelineRun) -> None:
+    tweets, deleted = landed_tweet_ids(pipeline_snapshot.landing_dir)
+    with snapshot_db(pipeline_snapshot) as con:
+        ids = {r[0] for r in con.execute("SELECT tweet_id FROM fct_tweets").fetchall()}
+        rows = con.execute("SELECT count(*) FROM fct_tweets").fetchone()[0]
+    assert rows == len(ids)
+    assert ids == tweets - deleted
+
+
+def test_bot_share_among_promoters_matches_the_truth(pipeline_snapshot: PipelineRun) -> None:
+    truth = pipeline_snapshot.truth
+    with snapshot_db(pipeline_snapshot) as con:
+        estimate, promoters = con.execute(
+            "SELECT bot_share_among_promoters, promoters FROM fct_campaign_summary "
+            "WHERE campaign_id = 'macronleaks'"
+        ).fetchone()
+    true_share = truth["campaigns"]["macronleaks"]["bot_share_among_promoters"]
+    true_promoters = truth["campaigns"]["macronleaks"]["promoters"]
+    assert promoters == true_promoters
+    assert abs(estimate - true_share) <= BOT_SHARE_TOLERANCE, (estimate, true_share)
+
+
+def test_every_asset_was_materialised_by_dagster(
+    pipeline_snapshot: PipelineRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DAGSTER_HOME", pipeline_snapshot.env["DAGSTER_HOME"])
+    with DagsterInstance.get() as instance:
+        materialised = {key.to_user_string() for key in instance.get_asset_keys()}
+    for key in (
+        "raw/tweets",
+        "raw/user_observations",
+        "raw/labelled_accounts",
+        "stg_twitter__tweets",
+        "int_accounts_latest_profile",
+        "bot_classifier",
+        "ml/account_bot_scores",
+        "dim_accounts",
+        "fct_campaign_summary",
+        "published_snapshot",
+    ):
+        assert key in materialised, key
+
+
+def test_a_bad_batch_is_stopped_and_the_app_keeps_the_last_good_snapshot(
+    pipeline_snapshot: PipelineRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Work on a copy so the other tests keep their snapshot.
+    root = tmp_path / "copy"
+    shutil.copytree(pipeline_snapshot.root, root, symlinks=True)
+    env = pipeline_env(root)
+    before = snapshot.read_manifest(snapshot.current_dir(Path(env["BOTWATCH_PUBLISH_DIR"])))
+
+    with duckdb.connect(env["BOTWATCH_WAREHOUSE"]) as con:
+        # A batch loaded around the ingest (a bug, a manual load): duplicated ids, dates in 1970.
+        con.execute(
+            "INSERT INTO raw.tweets "
+            "SELECT * REPLACE ('injected' AS source_file) FROM raw.tweets LIMIT 50"
+        )
+        con.execute(
+            "INSERT INTO raw.tweets SELECT * REPLACE ('injected' AS source_file, "
+            "TIMESTAMP '1970-01-01' AS created_at) FROM raw.tweets LIMIT 50"
+        )
+    completed = run_module("orchestration.materialize_all", env=env, check=False)
+    assert completed.returncode != 0
+
+    after = snapshot.read_manifest(snapshot.current_dir(Path(env["BOTWATCH_PUBLISH_DIR"])))
+    assert after["snapshot_id"] == before["snapshot_id"]
+
+    monkeypatch.setenv("DAGSTER_HOME", env["DAGSTER_HOME"])
+    with DagsterInstance.get() as instance:
+        key = AssetCheckKey(AssetKey(["raw", "tweets"]), "gx_raw_tweets")
+        record = instance.event_log_storage.get_latest_asset_check_execution_by_key([key])[key]
+        evaluation = record.event.asset_check_evaluation
+    assert evaluation.passed is False
+    assert evaluation.metadata["expectations_failed"].value >= 2
