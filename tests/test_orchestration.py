@@ -1,0 +1,119 @@
+"""The Dagster wiring without a full run: landing sensor, schedule, lineage of the definitions."""
+
+from __future__ import annotations
+
+import json
+import os
+from itertools import pairwise
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.partitions import PARTITION_RANGE_END, PARTITION_RANGE_START, landing_files
+from orchestration.sensors import landing_files_sensor, plan_landing_runs
+
+
+def test_plan_new_files_in_arrival_order_and_changed_files() -> None:
+    plan = plan_landing_runs(
+        {"a.jsonl": "1:1", "b.jsonl": "2:2"}, known_partitions=set(), cursor={}
+    )
+    assert plan.new == ["a.jsonl", "b.jsonl"] and plan.changed == []
+    plan = plan_landing_runs(
+        {"a.jsonl": "1:1", "b.jsonl": "9:9", "c.jsonl": "3:3"},
+        known_partitions={"a.jsonl", "b.jsonl"},
+        cursor=plan.cursor,
+    )
+    assert plan.new == ["c.jsonl"] and plan.changed == ["b.jsonl"]
+
+
+def write_tweet_file(path: Path, tweet_id: int) -> None:
+    tweet = {
+        "id": tweet_id,
+        "id_str": str(tweet_id),
+        "created_at": "Fri May 05 19:00:00 +0000 2017",
+        "text": "#MacronLeaks",
+        "user": {"id": 1, "id_str": "1", "screen_name": "someone"},
+    }
+    path.write_text(json.dumps(tweet) + "\n")
+
+
+def evaluate(instance: dg.DagsterInstance, cursor: str | None):
+    context = dg.build_sensor_context(instance=instance, cursor=cursor)
+    return landing_files_sensor(context)
+
+
+def test_landing_sensor_requests_one_run_per_arrival(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOTWATCH_LANDING_DIR", str(tmp_path))
+    for hour in range(3):
+        write_tweet_file(tmp_path / f"tweets-2017050{hour}.jsonl", 100 + hour)
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = evaluate(instance, None)
+        assert len(result.run_requests) == 1, "three new files are one run, not three"
+        tags = result.run_requests[0].tags
+        assert (tags[PARTITION_RANGE_START], tags[PARTITION_RANGE_END]) == (
+            "tweets-20170500.jsonl",
+            "tweets-20170502.jsonl",
+        )
+        (added,) = result.dynamic_partitions_requests
+        instance.add_dynamic_partitions(landing_files.name, list(added.partition_keys))
+
+        again = evaluate(instance, result.cursor)
+        assert isinstance(again, dg.SkipReason), "the same files are requested once"
+
+        write_tweet_file(tmp_path / "tweets-2017050.jsonl", 200)
+        newer = evaluate(instance, result.cursor)
+        assert [r.tags[PARTITION_RANGE_START] for r in newer.run_requests] == [
+            "tweets-2017050.jsonl"
+        ]
+
+        (tmp_path / "tweets-20170501.jsonl").write_text(
+            (tmp_path / "tweets-20170501.jsonl").read_text() * 2
+        )
+        os.utime(tmp_path / "tweets-20170501.jsonl", ns=(1, 1))
+        changed = evaluate(instance, newer.cursor)
+        assert [r.partition_key for r in changed.run_requests if r.partition_key] == [
+            "tweets-20170501.jsonl"
+        ]
+
+
+def test_definitions_show_the_whole_lineage() -> None:
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    chain = [
+        ["raw", "tweets"],
+        ["stg_twitter__tweets"],
+        ["int_accounts_latest_profile"],
+        ["ml", "account_bot_scores"],
+        ["dim_accounts"],
+        ["published_snapshot"],
+    ]
+    for upstream, downstream in pairwise(chain):
+        assert dg.AssetKey(upstream) in _ancestors(graph, dg.AssetKey(downstream)), downstream
+    assert (
+        dg.AssetKey(["bot_classifier"])
+        in graph.get(dg.AssetKey(["ml", "account_bot_scores"])).parent_keys
+    )
+    assert dg.AssetKey(["raw", "labelled_accounts"]) in _ancestors(
+        graph, dg.AssetKey(["bot_classifier"])
+    )
+    check_keys = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    assert ("raw/tweets", "gx_raw_tweets") in check_keys
+    assert ("ml/account_bot_scores", "gx_account_bot_scores") in check_keys
+    assert any(asset == "stg_twitter__tweets" for asset, _ in check_keys), "dbt tests are checks"
+    assert defs.resolve_schedule_def("daily_full_refresh")
+    assert defs.resolve_sensor_def("landing_files_sensor")
+
+
+def _ancestors(graph, key: dg.AssetKey) -> set[dg.AssetKey]:
+    seen: set[dg.AssetKey] = set()
+    todo = [key]
+    while todo:
+        for parent in graph.get(todo.pop()).parent_keys:
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return seen
