@@ -1,0 +1,56 @@
+-- For each campaign, each account's latest profile observed up to the campaign's end: what the
+-- account looked like then (follower counts grow, names change), and how old it was.
+
+with
+
+observations as (
+
+    select * from {{ ref('stg_twitter__user_observations') }}
+
+),
+
+campaigns as (
+
+    select campaign_id, end_at from {{ ref('campaigns') }}
+
+),
+
+observed_by_campaign_end as (
+
+    select
+        campaigns.campaign_id,
+        campaigns.end_at as campaign_end_at,
+        observations.*,
+        row_number() over (
+            partition by campaigns.campaign_id, observations.user_id
+            order by
+                observations.observed_at desc,
+                observations.source_file desc,
+                observations.source_line desc
+        ) as recency_rank
+    from observations
+    inner join campaigns on observations.observed_at <= campaigns.end_at
+
+)
+
+select
+    campaign_id,
+    user_id,
+    observed_at as profile_observed_at,
+    screen_name,
+    name,
+    description,
+    location,
+    account_created_at,
+    lang,
+    followers_count,
+    friends_count,
+    statuses_count,
+    favourites_count,
+    listed_count,
+    verified,
+    default_profile,
+    default_profile_image,
+    {{ dbt.datediff('account_created_at', 'campaign_end_at', 'day') }} as account_age_days_at_campaign_end
+from observed_by_campaign_end
+where recency_rank = 1

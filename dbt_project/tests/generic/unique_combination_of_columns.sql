@@ -1,0 +1,7 @@
+{#- Like dbt_utils' test of the same name (no package download needed). Nulls compare equal. -#}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+select {{ combination_of_columns | join(', ') }}, count(*) as occurrences
+from {{ model }}
+group by {{ combination_of_columns | join(', ') }}
+having count(*) > 1
+{% endtest %}
