@@ -1,0 +1,139 @@
+"""Save and load the trained classifier with skops (never pickle), named by a content hash.
+
+A skops file is a zip of a JSON schema and ``.npy`` arrays; loading it builds objects only from
+types we list as trusted, so a model file cannot run code when loaded. skops names members and
+objects by memory addresses, so the version hashes a canonical form of the content (addresses
+replaced by their order of appearance, array files by the hash of their bytes): the same model
+always gets the same version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import skops.io as sio
+
+from ml.model_card import render_model_card
+from ml.train import TrainedClassifier
+
+ARTEFACT_PREFIX = "bot-classifier-"
+ARTEFACT_SUFFIX = ".skops"
+CARD_SUFFIX = ".md"
+VERSION_LENGTH = 16
+
+# Types outside skops' default trust that our artefact legitimately contains.
+TRUSTED_TYPES: list[str] = [
+    "ml.features.ProfileFeatures",
+    "ml.features.ScreenNameBigrams",
+    "numpy.dtype",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.model_selection._split.StratifiedKFold",
+]
+
+
+class UntrustedArtefactError(ValueError):
+    """The model file holds types we do not trust; it was not loaded."""
+
+
+@dataclass(frozen=True)
+class ModelArtefact:
+    path: Path
+    version: str
+    card_path: Path
+
+
+def _payload(model: TrainedClassifier) -> dict:
+    return {
+        "pipeline": model.pipeline,
+        "threshold": float(model.threshold),
+        "feature_names": list(model.feature_names),
+        "summary": json.dumps(model.summary, sort_keys=True),
+        "cv_metrics": json.dumps(model.cv_metrics, sort_keys=True),
+    }
+
+
+def content_version(data: bytes) -> str:
+    """A hash of a skops file's content that does not depend on memory addresses."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    schema = json.loads(members.pop("schema.json"))
+    ids: dict[object, int] = {}
+
+    def canonical(node: object) -> object:
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                if key == "__id__":
+                    out[key] = ids.setdefault(value, len(ids))
+                else:
+                    out[key] = canonical(value)
+            return out
+        if isinstance(node, list):
+            return [canonical(v) for v in node]
+        if isinstance(node, str) and node in members:
+            return hashlib.sha256(members[node]).hexdigest()
+        return node
+
+    text = json.dumps(canonical(schema), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:VERSION_LENGTH]
+
+
+def save(
+    model: TrainedClassifier, models_dir: Path, evaluation: pd.DataFrame | None = None
+) -> ModelArtefact:
+    """Write ``bot-classifier-<version>.skops`` and its Markdown model card into ``models_dir``.
+
+    ``evaluation`` (e.g. ``ml.evaluate.lodo_table``) goes into the card when given. Sets
+    ``model.version``.
+    """
+    data = sio.dumps(_payload(model))
+    version = content_version(data)
+    models_dir = Path(models_dir)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    path = models_dir / f"{ARTEFACT_PREFIX}{version}{ARTEFACT_SUFFIX}"
+    _write_atomically(path, data)
+    model.version = version
+    card_path = path.with_suffix(CARD_SUFFIX)
+    _write_atomically(card_path, render_model_card(model, evaluation).encode("utf-8"))
+    return ModelArtefact(path=path, version=version, card_path=card_path)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def load(path: Path) -> TrainedClassifier:
+    """Load an artefact written by ``save``; refuse one holding types outside ``TRUSTED_TYPES``."""
+    path = Path(path)
+    data = path.read_bytes()
+    foreign = [t for t in sio.get_untrusted_types(data=data) if t not in TRUSTED_TYPES]
+    if foreign:
+        raise UntrustedArtefactError(f"{path}: refusing to load untrusted types {foreign}")
+    payload = sio.loads(data, trusted=TRUSTED_TYPES)
+    version = content_version(data)
+    if path.name.startswith(ARTEFACT_PREFIX) and path.stem != f"{ARTEFACT_PREFIX}{version}":
+        raise ValueError(f"{path}: content hash {version} does not match the file name")
+    return TrainedClassifier(
+        pipeline=payload["pipeline"],
+        threshold=float(payload["threshold"]),
+        feature_names=list(payload["feature_names"]),
+        summary=json.loads(payload["summary"]),
+        cv_metrics=json.loads(payload["cv_metrics"]),
+        version=version,
+    )
+
+
+def latest(models_dir: Path) -> Path | None:
+    """The most recently written artefact in ``models_dir`` (None when there is none)."""
+    files = sorted(Path(models_dir).glob(f"{ARTEFACT_PREFIX}*{ARTEFACT_SUFFIX}"))
+    return max(files, key=lambda p: p.stat().st_mtime_ns) if files else None

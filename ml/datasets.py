@@ -1,0 +1,358 @@
+"""Loaders of labelled account datasets, one per layout, into ``LABELLED_ACCOUNT_COLUMNS`` frames.
+
+Layouts (detected from a folder's content):
+
+- Bot Repository: ``<name>.tsv`` (``<user_id>\\t<bot|human>``, no header) beside
+  ``<name>_tweets.json`` (a JSON array of ``{"created_at": <probe time>, "user": <v1.1 user>}``).
+  The simulator's labelled set uses the same layout.
+- cresci-2017: a folder of ``<group>/users.csv``, or one group folder. Booleans are ``"1"`` or
+  empty, ``NULL`` is a missing value, the label comes from the group's name.
+
+Bad rows are not dropped silently: each one is listed in ``LabelledDataset.rejected`` with a reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from botwatch.schema import LABELLED_ACCOUNT_COLUMNS, PROFILE_COLUMNS
+
+REJECTED_COLUMNS = ["reference", "reason"]
+BOT_REPOSITORY = "bot_repository"
+CRESCI_ROOT = "cresci_root"
+CRESCI_GROUP = "cresci_group"
+
+_COUNT_FIELDS = [c for c, t in PROFILE_COLUMNS.items() if t == "BIGINT"]
+_BOOL_FIELDS = [c for c, t in PROFILE_COLUMNS.items() if t == "BOOLEAN"]
+_TEXT_FIELDS = [c for c, t in PROFILE_COLUMNS.items() if t == "VARCHAR" and c != "user_id"]
+_TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
+_CRESCI_TIME = "%Y-%m-%d %H:%M:%S"
+# cresci-2017 groups whose name does not say "bot" but whose accounts are fake (Cresci et al. 2017)
+_CRESCI_BOT_GROUPS_WITHOUT_BOT_IN_NAME = {"fake_followers"}
+
+
+class DatasetLayoutError(ValueError):
+    """A folder is not a labelled dataset in a supported layout."""
+
+
+@dataclass
+class LabelledDataset:
+    """One labelled dataset: its accounts (``LABELLED_ACCOUNT_COLUMNS``) and what was rejected."""
+
+    name: str
+    frame: pd.DataFrame
+    rejected: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=REJECTED_COLUMNS, dtype="string")
+    )
+
+    @property
+    def bots(self) -> int:
+        return int(self.frame["is_bot"].sum())
+
+
+@dataclass
+class _Rows:
+    """Accumulates accepted profile rows and rejections while a loader walks a file."""
+
+    accepted: list[dict] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+    def reject(self, reference: str, reason: str) -> None:
+        self.rejected.append((reference, reason))
+
+
+def detect_layout(folder: Path) -> str:
+    """Which layout ``folder`` holds: ``bot_repository``, ``cresci_root`` or ``cresci_group``."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DatasetLayoutError(f"{folder} is not a folder")
+    if (folder / f"{folder.name}.tsv").is_file() and (
+        folder / f"{folder.name}_tweets.json"
+    ).is_file():
+        return BOT_REPOSITORY
+    if (folder / "users.csv").is_file():
+        return CRESCI_GROUP
+    if any((child / "users.csv").is_file() for child in folder.iterdir() if child.is_dir()):
+        return CRESCI_ROOT
+    raise DatasetLayoutError(
+        f"{folder}: no labelled dataset found; expected {folder.name}.tsv + "
+        f"{folder.name}_tweets.json (Bot Repository) or <group>/users.csv (cresci-2017)"
+    )
+
+
+def load_dataset(path: Path | str) -> LabelledDataset:
+    """Load one labelled dataset folder (or a comma-joined spec of folders, loaded as one set)."""
+    if isinstance(path, str) and "," in path:
+        return load_dataset_spec(path)
+    folder = Path(path)
+    layout = detect_layout(folder)
+    if layout == BOT_REPOSITORY:
+        rows = _read_bot_repository(folder)
+    elif layout == CRESCI_GROUP:
+        rows = _read_cresci_group(folder, folder.name)
+    else:
+        rows = _Rows()
+        for group in sorted(c for c in folder.iterdir() if (c / "users.csv").is_file()):
+            part = _read_cresci_group(group, f"{folder.name}/{group.name}")
+            rows.accepted += part.accepted
+            rows.rejected += part.rejected
+    return _finish(folder.name, rows)
+
+
+def load_dataset_spec(spec: str) -> LabelledDataset:
+    """A comma-joined list of folders loaded as one dataset named by the folders' names."""
+    folders = [Path(p.strip()) for p in spec.split(",") if p.strip()]
+    if not folders:
+        raise DatasetLayoutError(f"empty dataset spec {spec!r}")
+    parts = [load_dataset(f) for f in folders]
+    return combine(parts, ",".join(f.name for f in folders))
+
+
+def combine(parts: Sequence[LabelledDataset], name: str) -> LabelledDataset:
+    """Several datasets as one named ``name`` (their ``dataset`` column is set to ``name``)."""
+    frame = pd.concat([p.frame for p in parts], ignore_index=True).assign(dataset=name)
+    rejected = pd.concat([p.rejected for p in parts], ignore_index=True)
+    return LabelledDataset(name=name, frame=frame, rejected=rejected)
+
+
+def load_datasets(paths: Iterable[Path | str]) -> list[LabelledDataset]:
+    """Load each path (a folder or a comma-joined spec) as one dataset."""
+    return [load_dataset(p) for p in paths]
+
+
+def concat_frames(datasets: Sequence[LabelledDataset]) -> pd.DataFrame:
+    """All accounts of ``datasets`` in one frame (the ``dataset`` column tells them apart)."""
+    return pd.concat([d.frame for d in datasets], ignore_index=True)
+
+
+# --- Bot Repository -------------------------------------------------------------------------
+
+
+def _read_bot_repository(folder: Path) -> _Rows:
+    rows = _Rows()
+    labels_file = folder / f"{folder.name}.tsv"
+    labels: dict[str, bool] = {}
+    for number, line in enumerate(labels_file.read_text(encoding="utf-8").splitlines(), start=1):
+        reference = f"{labels_file.name}:{number}"
+        if not line.strip():
+            continue
+        parts = line.strip().split("\t")
+        if len(parts) != 2:
+            rows.reject(reference, "label_line_not_two_fields")
+        elif not parts[0].isdigit():
+            rows.reject(reference, "label_user_id_not_numeric")
+        elif parts[1].lower() not in ("bot", "human"):
+            rows.reject(reference, f"unknown_label:{parts[1][:40]}")
+        elif parts[0] in labels:
+            rows.reject(reference, f"duplicate_label:{parts[0]}")
+        else:
+            labels[parts[0]] = parts[1].lower() == "bot"
+
+    profiles_file = folder / f"{folder.name}_tweets.json"
+    try:
+        wrappers = json.loads(profiles_file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DatasetLayoutError(f"{profiles_file}: not valid JSON ({error})") from error
+    if not isinstance(wrappers, list):
+        raise DatasetLayoutError(f"{profiles_file}: expected a JSON array of probe objects")
+
+    seen: set[str] = set()
+    for index, wrapper in enumerate(wrappers):
+        reference = f"{profiles_file.name}[{index}]"
+        user = wrapper.get("user") if isinstance(wrapper, dict) else None
+        if not isinstance(user, dict):
+            rows.reject(reference, "probe_without_user_object")
+            continue
+        user_id = _user_id(user)
+        if user_id is None:
+            rows.reject(reference, "user_without_id")
+            continue
+        if user_id not in labels:
+            rows.reject(f"{reference} user {user_id}", "profile_without_label")
+            continue
+        if user_id in seen:
+            rows.reject(f"{reference} user {user_id}", "duplicate_profile")
+            continue
+        try:
+            profile = _profile_from_user_object(user, user_id, wrapper.get("created_at"))
+        except ValueError as error:
+            rows.reject(f"{reference} user {user_id}", str(error))
+            continue
+        seen.add(user_id)
+        profile["is_bot"] = labels[user_id]
+        rows.accepted.append(profile)
+    for user_id in labels.keys() - seen:
+        rows.reject(f"{labels_file.name} user {user_id}", "label_without_profile")
+    return rows
+
+
+def _user_id(user: dict) -> str | None:
+    value = user.get("id_str") or user.get("id")
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value)
+    return text if text.isdigit() else None
+
+
+def _profile_from_user_object(user: dict, user_id: str, probe_time: object) -> dict:
+    profile: dict = {"user_id": user_id}
+    profile["observed_at"] = _twitter_time(probe_time, "probe_created_at")
+    profile["created_at"] = _twitter_time(user.get("created_at"), "created_at")
+    for name in _TEXT_FIELDS:
+        value = user.get(name)
+        profile[name] = None if value is None else str(value)
+    for name in _COUNT_FIELDS:
+        profile[name] = _count(user.get(name), name)
+    for name in _BOOL_FIELDS:
+        value = user.get(name)
+        if value is not None and not isinstance(value, bool):
+            raise ValueError(f"bad_boolean:{name}")
+        profile[name] = value
+    if profile["profile_image_url"] is None:
+        profile["profile_image_url"] = user.get("profile_image_url_https")
+    return profile
+
+
+def _twitter_time(value: object, name: str) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        stamp = pd.to_datetime(str(value), format=_TWITTER_TIME, utc=True)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"bad_timestamp:{name}") from error
+    return stamp.tz_localize(None)
+
+
+def _count(value: object, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"bad_count:{name}")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"\d+", value.strip()):
+        number = int(value)
+    else:
+        raise ValueError(f"bad_count:{name}")
+    if number < 0:
+        raise ValueError(f"negative_count:{name}")
+    return number
+
+
+# --- cresci-2017 ----------------------------------------------------------------------------
+
+
+def cresci_group_label(group: str) -> bool:
+    """The label a cresci-2017 group's name gives: genuine accounts are human, bot groups bots."""
+    lowered = group.lower()
+    if lowered.startswith("genuine"):
+        return False
+    if "bot" in lowered or lowered in _CRESCI_BOT_GROUPS_WITHOUT_BOT_IN_NAME:
+        return True
+    raise DatasetLayoutError(
+        f"cannot tell the label of cresci-2017 group {group!r}: expected 'genuine_accounts' or a "
+        "name containing 'bot'"
+    )
+
+
+def _read_cresci_group(folder: Path, reference_prefix: str) -> _Rows:
+    is_bot = cresci_group_label(folder.name)
+    raw = pd.read_csv(
+        folder / "users.csv", dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8"
+    )
+    if "id" not in raw.columns:
+        raise DatasetLayoutError(f"{folder / 'users.csv'}: no 'id' column")
+    rows = _Rows()
+    seen: set[str] = set()
+    records = raw.to_dict("records")
+    for number, record in enumerate(records, start=2):  # line 1 is the header
+        reference = f"{reference_prefix}/users.csv row {number}"
+        user_id = record.get("id", "").strip()
+        if not user_id.isdigit():
+            rows.reject(reference, "user_without_id")
+            continue
+        if user_id in seen:
+            rows.reject(f"{reference} user {user_id}", "duplicate_profile")
+            continue
+        try:
+            profile = _profile_from_cresci_record(record, user_id)
+        except ValueError as error:
+            rows.reject(f"{reference} user {user_id}", str(error))
+            continue
+        seen.add(user_id)
+        profile["is_bot"] = is_bot
+        rows.accepted.append(profile)
+    return rows
+
+
+def _cresci_value(record: dict, name: str) -> str | None:
+    value = record.get(name)
+    if value is None or value == "NULL":
+        return None
+    return value
+
+
+def _profile_from_cresci_record(record: dict, user_id: str) -> dict:
+    profile: dict = {"user_id": user_id}
+    crawled = _cresci_value(record, "crawled_at")
+    profile["observed_at"] = _cresci_time(crawled) if crawled else None
+    created = _cresci_value(record, "created_at")
+    profile["created_at"] = _twitter_time(created, "created_at") if created else None
+    for name in _TEXT_FIELDS:
+        value = _cresci_value(record, name)
+        profile[name] = value if value else None
+    for name in _COUNT_FIELDS:
+        value = _cresci_value(record, name)
+        profile[name] = _count(value, name) if value not in (None, "") else None
+    for name in _BOOL_FIELDS:
+        if name not in record:
+            profile[name] = None
+            continue
+        value = _cresci_value(record, name)
+        if value is None:
+            profile[name] = None
+        elif value in ("1", "true", "True"):
+            profile[name] = True
+        elif value in ("", "0", "false", "False"):
+            profile[name] = False  # cresci-2017 writes false as an empty field
+        else:
+            raise ValueError(f"bad_boolean:{name}")
+    return profile
+
+
+def _cresci_time(value: str) -> pd.Timestamp:
+    try:
+        return pd.to_datetime(value, format=_CRESCI_TIME)
+    except (ValueError, TypeError) as error:
+        raise ValueError("bad_timestamp:crawled_at") from error
+
+
+# --- typing ---------------------------------------------------------------------------------
+
+_PANDAS_TYPES = {
+    "VARCHAR": "string",
+    "TIMESTAMP": "datetime64[us]",
+    "BIGINT": "Int64",
+    "BOOLEAN": "boolean",
+}
+
+
+def typed_frame(records: list[dict], columns: dict[str, str]) -> pd.DataFrame:
+    """``records`` as a frame with exactly ``columns`` (missing ones all-null), nullable types."""
+    frame = pd.DataFrame.from_records(records, columns=list(columns))
+    for name, duck_type in columns.items():
+        frame[name] = frame[name].astype(_PANDAS_TYPES[duck_type])
+    return frame
+
+
+def _finish(name: str, rows: _Rows) -> LabelledDataset:
+    frame = typed_frame(rows.accepted, LABELLED_ACCOUNT_COLUMNS)
+    frame["dataset"] = pd.array([name] * len(frame), dtype="string")
+    rejected = pd.DataFrame(rows.rejected, columns=REJECTED_COLUMNS, dtype="string")
+    return LabelledDataset(name=name, frame=frame, rejected=rejected)

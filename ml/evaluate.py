@@ -1,0 +1,207 @@
+"""Cross-dataset evaluation of the bot classifier against a plain baseline trained in the same run.
+
+CLI::
+
+    python -m ml.evaluate --train DIR [DIR ...] --test DIR [DIR ...] --json OUT
+    python -m ml.evaluate --lodo DIR [DIR ...] --json OUT
+
+Each DIR is a labelled dataset folder; ``a,b`` joins several folders into one dataset. The baseline
+is a plain ``RandomForestClassifier`` on the 20 BotometerLite features.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import accuracy_score, brier_score_loss, f1_score, roc_auc_score
+from sklearn.pipeline import Pipeline
+
+from ml.datasets import LabelledDataset, concat_frames, load_dataset
+from ml.features import BOTOMETER_LITE_FEATURES, ProfileFeatures
+from ml.train import TrainedClassifier, train_classifier
+
+METRICS = ["n", "bots", "auc", "accuracy", "f1", "brier", "ece"]
+ECE_BINS = 10
+BASELINE_THRESHOLD = 0.5
+
+
+def calibration_curve_points(
+    y_true: np.ndarray, probabilities: np.ndarray, bins: int = ECE_BINS
+) -> pd.DataFrame:
+    """Equal-width probability bins: bounds, accounts, mean predicted and observed bot share."""
+    y_true = np.asarray(y_true, dtype=float)
+    probabilities = np.asarray(probabilities, dtype=float)
+    index = np.minimum((probabilities * bins).astype(int), bins - 1)
+    rows = []
+    for b in range(bins):
+        inside = index == b
+        n = int(inside.sum())
+        rows.append(
+            {
+                "bin_low": b / bins,
+                "bin_high": (b + 1) / bins,
+                "n": n,
+                "mean_predicted": float(probabilities[inside].mean()) if n else np.nan,
+                "observed_rate": float(y_true[inside].mean()) if n else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def expected_calibration_error(
+    y_true: np.ndarray, probabilities: np.ndarray, bins: int = ECE_BINS
+) -> float:
+    """Share-weighted mean gap between predicted and observed bot share over equal-width bins."""
+    points = calibration_curve_points(y_true, probabilities, bins).query("n > 0")
+    weights = points["n"] / points["n"].sum()
+    return float((weights * (points["mean_predicted"] - points["observed_rate"]).abs()).sum())
+
+
+def metrics(y_true: np.ndarray, probabilities: np.ndarray, threshold: float) -> dict:
+    """n, bots, auc, accuracy, f1 (at ``threshold``), brier, ece. AUC is null with one class."""
+    y_true = np.asarray(y_true, dtype=bool)
+    predicted = probabilities >= threshold
+    both = y_true.any() and not y_true.all()
+    return {
+        "n": len(y_true),
+        "bots": int(y_true.sum()),
+        "auc": float(roc_auc_score(y_true, probabilities)) if both else None,
+        "accuracy": float(accuracy_score(y_true, predicted)),
+        "f1": float(f1_score(y_true, predicted, zero_division=0)),
+        "brier": float(brier_score_loss(y_true, probabilities)),
+        "ece": expected_calibration_error(y_true, probabilities),
+    }
+
+
+def train_baseline(frame: pd.DataFrame, random_state: int = 0) -> Pipeline:
+    """The plain baseline: a default RandomForest on the 20 BotometerLite features."""
+    pipeline = Pipeline(
+        [
+            ("features", ProfileFeatures(BOTOMETER_LITE_FEATURES)),
+            ("model", RandomForestClassifier(random_state=random_state, n_jobs=-1)),
+        ]
+    )
+    return pipeline.fit(frame, frame["is_bot"].to_numpy(dtype=bool))
+
+
+def evaluate_on(
+    model: TrainedClassifier, baseline: Pipeline, test: LabelledDataset
+) -> tuple[dict, np.ndarray]:
+    """Metrics of the model at its shipped threshold and of the baseline (at 0.5) on ``test``."""
+    y = test.frame["is_bot"].to_numpy(dtype=bool)
+    probabilities = model.predict_proba(test.frame)
+    result = metrics(y, probabilities, model.threshold)
+    base = baseline.predict_proba(test.frame)[:, 1]
+    result["baseline"] = metrics(y, base, BASELINE_THRESHOLD)
+    return result, probabilities
+
+
+def train_test_report(
+    train: Sequence[LabelledDataset], tests: Sequence[LabelledDataset], random_state: int = 0
+) -> dict:
+    """Train on ``train`` (together) and report each of ``tests``: the CLI's JSON."""
+    frame = concat_frames(train)
+    model = train_classifier(frame, random_state)
+    baseline = train_baseline(frame, random_state)
+    report: dict = {
+        "train": [d.name for d in train],
+        "threshold": model.threshold,
+        "cv": model.cv_metrics,
+        "tests": {},
+    }
+    for test in tests:
+        report["tests"][test.name], _ = evaluate_on(model, baseline, test)
+    return report
+
+
+def lodo_report(datasets: Sequence[LabelledDataset], random_state: int = 0) -> dict:
+    """Leave-one-dataset-out: each dataset is the test set of a model trained on all the others."""
+    if len(datasets) < 2:
+        raise ValueError("leave-one-dataset-out needs at least two datasets")
+    report: dict = {"lodo": True, "tests": {}, "calibration": {}}
+    for held_out in datasets:
+        train = [d for d in datasets if d is not held_out]
+        frame = concat_frames(train)
+        model = train_classifier(frame, random_state)
+        baseline = train_baseline(frame, random_state)
+        result, probabilities = evaluate_on(model, baseline, held_out)
+        result["train"] = [d.name for d in train]
+        result["threshold"] = model.threshold
+        report["tests"][held_out.name] = result
+        curve = calibration_curve_points(held_out.frame["is_bot"].to_numpy(bool), probabilities)
+        report["calibration"][held_out.name] = _records(curve)
+    return report
+
+
+def lodo_table(datasets: Sequence[LabelledDataset], random_state: int = 0) -> pd.DataFrame:
+    """The LODO report as one row per held-out dataset (model and ``baseline_*`` columns)."""
+    return report_table(lodo_report(datasets, random_state))
+
+
+def report_table(report: dict) -> pd.DataFrame:
+    """One row per test set: the model's metrics, then the baseline's as ``baseline_<metric>``."""
+    rows = []
+    for name, result in report["tests"].items():
+        row = {"test": name, **{m: result[m] for m in METRICS}}
+        row.update(
+            {f"baseline_{m}": result["baseline"][m] for m in METRICS if m not in ("n", "bots")}
+        )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _load(specs: Sequence[str]) -> list[LabelledDataset]:
+    return [load_dataset(spec) for spec in specs]  # a comma-joined spec is one dataset
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ml.evaluate", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--train", nargs="+", metavar="DIR", help="datasets to train on")
+    parser.add_argument("--test", nargs="+", metavar="DIR", help="datasets to test on")
+    parser.add_argument("--lodo", nargs="+", metavar="DIR", help="leave-one-dataset-out over these")
+    parser.add_argument("--json", type=Path, metavar="OUT", help="write the report here")
+    parser.add_argument("--random-state", type=int, default=0)
+    args = parser.parse_args(argv)
+    if args.lodo and (args.train or args.test):
+        parser.error("use either --lodo or --train/--test")
+    if not args.lodo and not (args.train and args.test):
+        parser.error("give --train and --test, or --lodo")
+    try:
+        if args.lodo:
+            report = lodo_report(_load(args.lodo), args.random_state)
+        else:
+            report = train_test_report(_load(args.train), _load(args.test), args.random_state)
+    except (ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    table = report_table(report)
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2, default=_json_default) + "\n")
+    return 0
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with None for missing values (JSON has no NaN)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value)}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

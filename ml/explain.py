@@ -1,0 +1,77 @@
+"""Why an account got its score: exact per-feature contributions of the linear model.
+
+The classifier is a logistic regression on standardised ``log1p`` features, wrapped in a sigmoid
+calibration, so the calibrated log-odds of an account is exactly
+``offset + sum_j contribution_j`` with ``contribution_j = -a * coef_j * z_j`` (``a`` the calibration
+slope, ``z_j`` the standardised feature). A contribution is measured against the average training
+account (``z = 0``): positive pushes towards "bot", negative towards "human". This is what SHAP
+gives for a linear model with independent features, computed in one matrix product.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from ml.train import TrainedClassifier
+
+TOP_REASONS = 3
+
+
+def _parts(model: TrainedClassifier) -> tuple[Pipeline, float, float]:
+    calibrated = model.pipeline.named_steps["classifier"].calibrated_classifiers_
+    if len(calibrated) != 1:
+        raise ValueError("explanations need a single calibrated estimator (ensemble=False)")
+    calibrator = calibrated[0].calibrators[0]
+    return calibrated[0].estimator, float(calibrator.a_), float(calibrator.b_)
+
+
+def contributions(model: TrainedClassifier, features: pd.DataFrame) -> np.ndarray:
+    """(accounts × features) contributions to the calibrated log-odds of being a bot."""
+    linear, slope, _ = _parts(model)
+    standardised = linear[:-1].transform(features)
+    coefficients = linear.named_steps["model"].coef_[0]
+    return -slope * standardised * coefficients
+
+
+def log_odds_offset(model: TrainedClassifier) -> float:
+    """The calibrated log-odds of an account whose every contribution is zero."""
+    linear, slope, intercept = _parts(model)
+    return float(-slope * linear.named_steps["model"].intercept_[0] - intercept)
+
+
+def _json_numbers(values: np.ndarray, digits: int) -> pd.Series:
+    text = pd.Series(np.round(values, digits)).astype(str)
+    return text.where(np.isfinite(values), "null")
+
+
+def top_reasons_json(
+    features: pd.DataFrame, contributions_: np.ndarray, top: int = TOP_REASONS
+) -> list[str]:
+    """For each account, a JSON list of {"feature", "value", "contribution"}, strongest first.
+
+    ``value`` is the account's feature value (``null`` when the field was missing and imputed).
+    """
+    names = np.asarray(features.columns, dtype=object)
+    values = features.to_numpy(dtype=float)
+    top = min(top, len(names))
+    order = np.argsort(-np.abs(contributions_), axis=1, kind="stable")[:, :top]
+    rows = np.arange(len(values))[:, None]
+    picked_values = values[rows, order]
+    picked_contributions = contributions_[rows, order]
+    text = pd.Series("[", index=range(len(values)), dtype=object)
+    for k in range(top):
+        separator = "" if k == 0 else ", "
+        text = (
+            text
+            + separator
+            + '{"feature": "'
+            + pd.Series(names[order[:, k]])
+            + '", "value": '
+            + _json_numbers(picked_values[:, k], 6)
+            + ', "contribution": '
+            + _json_numbers(picked_contributions[:, k], 4)
+            + "}"
+        )
+    return (text + "]").tolist()
