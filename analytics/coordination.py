@@ -19,6 +19,7 @@ they never chose; here a window is always written down where the analysis is run
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -128,6 +129,35 @@ def synchronised_edges(tweets: pd.DataFrame, settings: SyncSettings) -> pd.DataF
     feature = trace["content_key"].astype(str) + "\x1f" + bins.astype(str)
     counts, account_ids = account_feature_matrix(trace["author_id"].astype(str), feature)
     return strongest_edges(counts, account_ids, settings.edge_quantile)
+
+
+_URL = re.compile(r"https?://\S+")
+_MENTION_OR_RT = re.compile(r"^rt @\w+:|@\w+")
+
+
+def content_keys(tweets: pd.DataFrame) -> pd.Series:
+    """A ``content_key`` for ``synchronised_edges``: ``rt:<retweeted id>`` for a retweet, else
+    ``url:<first URL>`` when the tweet links somewhere, else ``text:<normalised text>`` (lower
+    case, mentions, links and the "RT @user:" prefix removed, spaces collapsed); None when
+    nothing is left. ``tweets``: ``retweeted_tweet_id``, ``urls`` (lists) and ``text``.
+    """
+    require_columns(tweets, ["retweeted_tweet_id", "urls", "text"], "tweets")
+    first_url = tweets["urls"].map(
+        lambda urls: urls[0] if isinstance(urls, list | tuple | np.ndarray) and len(urls) else None
+    )
+    text = (
+        tweets["text"]
+        .fillna("")
+        .str.lower()
+        .str.replace(_URL, " ", regex=True)
+        .str.replace(_MENTION_OR_RT, " ", regex=True)
+        .str.split()
+        .str.join(" ")
+    )
+    keys = ("text:" + text).where(text != "")
+    keys = ("url:" + first_url.astype("string")).where(first_url.notna(), keys)
+    retweeted = tweets["retweeted_tweet_id"]
+    return ("rt:" + retweeted.astype("string")).where(retweeted.notna(), keys).rename("content_key")
 
 
 def _active_accounts(trace: pd.DataFrame, minimum: int) -> pd.DataFrame:
@@ -243,6 +273,7 @@ __all__ = [
     "CoRetweetSettings",
     "SyncSettings",
     "co_retweet_edges",
+    "content_keys",
     "coordinated_groups",
     "group_summary",
     "synchronised_edges",

@@ -17,6 +17,7 @@ from analytics.coordination import (
     CoRetweetSettings,
     SyncSettings,
     co_retweet_edges,
+    content_keys,
     coordinated_groups,
     group_summary,
     synchronised_edges,
@@ -210,3 +211,26 @@ def test_group_summary_reports_size_bots_content_and_time_span():
     assert first["last_at"] == pd.Timestamp("2017-05-06 09:00", tz="UTC")
     # Unknown class is not counted as human: one known member, a bot.
     assert summary.loc[2, "bot_share"] == pytest.approx(1.0)
+
+
+def test_content_keys_prefer_retweet_then_link_then_normalised_text():
+    tweets = pd.DataFrame(
+        {
+            "retweeted_tweet_id": ["9", None, None, None, None],
+            "urls": [["http://x.fr/a"], ["http://a.b/c"], [], None, []],
+            "text": [
+                "RT @x: hi",
+                "look http://a.b/c",
+                "RT @bob: The  LEAK  https://t.co/x @ann",
+                "@ann https://t.co/z",
+                None,
+            ],
+        }
+    )
+    keys = content_keys(tweets)
+    assert keys.iloc[:3].tolist() == ["rt:9", "url:http://a.b/c", "text:the leak"]
+    assert keys.iloc[3:].isna().all()
+    same = pd.DataFrame(
+        {"retweeted_tweet_id": [None], "urls": [[]], "text": ["the   Leak @someone"]}
+    )
+    assert content_keys(same).iloc[0] == keys.iloc[2]
