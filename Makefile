@@ -12,6 +12,7 @@ export BOTWATCH_PUBLISH_DIR ?= $(CURDIR)/data/published
 export BOTWATCH_MODELS_DIR ?= $(CURDIR)/data/models
 export BOTWATCH_SIMULATION_DIR ?= $(CURDIR)/data/simulation
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1

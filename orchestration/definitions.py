@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from orchestration.assets import dbt, ingest, ml, publish
+from orchestration.assets import analytics, dbt, ingest, ml, publish, reports
 from orchestration.checks import gx_checks
 from orchestration.jobs import all_assets_job
 from orchestration.resources import build_resources
@@ -10,7 +10,7 @@ from orchestration.schedules import daily_full_refresh
 from orchestration.sensors import landing_files_sensor
 
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([ingest, dbt, ml, publish]),
+    assets=dg.load_assets_from_modules([ingest, dbt, ml, analytics, publish, reports]),
     asset_checks=dg.load_asset_checks_from_modules([gx_checks]),
     jobs=[all_assets_job],
     sensors=[landing_files_sensor],

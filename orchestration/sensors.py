@@ -1,8 +1,6 @@
 """Watch BOTWATCH_LANDING_DIR: each new file becomes a partition; new files are ingested and the
 graph below them rebuilt in one run (however many arrived); a re-landed file is re-ingested."""
 
-from __future__ import annotations
-
 import json
 from dataclasses import dataclass
 from pathlib import Path

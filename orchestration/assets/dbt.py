@@ -4,8 +4,6 @@ dbt's graph reads the scores that a Python asset writes from dbt's own staging m
 project runs as two `@dbt_assets`: everything before the scores, then the marts that join them.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 

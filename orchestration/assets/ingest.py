@@ -1,7 +1,5 @@
 """Landing files → raw tables. One partition per file; a backfill of many files is one run."""
 
-from __future__ import annotations
-
 from collections import Counter
 
 import dagster as dg

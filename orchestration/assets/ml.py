@@ -1,7 +1,5 @@
 """Labelled accounts → bot classifier → scores for every account in the warehouse."""
 
-from __future__ import annotations
-
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,30 +14,11 @@ from botwatch.schema import (
     LABELLED_ACCOUNT_COLUMNS,
     RAW_SCHEMA,
     SCORE_SCHEMA,
-    create_table_sql,
 )
 from ml import artefact, datasets, evaluate, score, train
+from orchestration.warehouse import replace_table
 
 CURRENT_MODEL_POINTER = "current.json"
-
-
-def replace_table(
-    con, schema: str, table: str, columns: dict[str, str], frame: pd.DataFrame
-) -> None:
-    """Replace a table's rows with ``frame`` in one transaction, keeping the declared types."""
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    con.execute(create_table_sql(schema, table, columns))
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(f"DELETE FROM {schema}.{table}")
-        con.register("incoming", frame[list(columns)])
-        select = ", ".join(f'CAST("{c}" AS {t})' for c, t in columns.items())
-        con.execute(f"INSERT INTO {schema}.{table} SELECT {select} FROM incoming")
-        con.unregister("incoming")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 @dg.asset(

@@ -1,14 +1,20 @@
 """The published snapshot: what the app reads, moved into place atomically."""
 
-from __future__ import annotations
-
 import shutil
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from analytics.networks import write_networks
 from botwatch import paths, snapshot
+from orchestration.assets.analytics import (
+    CO_RETWEET,
+    bot_share_intervals,
+    campaign_ids,
+    coordinated_accounts,
+)
 from orchestration.assets.dbt import dbt_marts
 from orchestration.assets.ml import bot_classifier, current_model
 from orchestration.snapshot_writer import write_snapshot_database
@@ -40,8 +46,43 @@ def latest_check_results(context: dg.AssetExecutionContext) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def write_campaign_networks(con, out_dir: Path) -> list[Path]:
+    """Per campaign: the interaction network and the co-retweet coordination groups, as GraphML
+    and GEXF, with bot scores and first/last activity on the nodes."""
+    accounts = con.sql(
+        "SELECT user_id, screen_name, account_class, bot_score, first_tweet_at, last_tweet_at "
+        "FROM marts.dim_accounts"
+    ).df()
+    written: list[Path] = []
+    for campaign_id in campaign_ids(con):
+        interactions = con.execute(
+            "SELECT source_user_id, target_user_id, interaction_type, interactions "
+            "FROM marts.fct_interactions WHERE campaign_id = ?",
+            [campaign_id],
+        ).df()
+        groups = con.execute(
+            "SELECT group_id, user_id FROM analytics.coordination_members "
+            "WHERE campaign_id = ? AND method = ?",
+            [campaign_id, CO_RETWEET],
+        ).df()
+        edges = con.execute(
+            "SELECT user_a, user_b, similarity FROM analytics.coordination_edges "
+            "WHERE campaign_id = ? AND method = ?",
+            [campaign_id, CO_RETWEET],
+        ).df()
+        written += write_networks(
+            interactions,
+            accounts,
+            groups,
+            out_dir,
+            coordination_edges=edges,
+            name_prefix=f"{campaign_id}-",
+        )
+    return written
+
+
 @dg.asset(
-    deps=[*dbt_marts.keys, bot_classifier],
+    deps=[*dbt_marts.keys, bot_classifier, bot_share_intervals, coordinated_accounts],
     group_name="publish",
     kinds={"duckdb"},
     description="A read-only copy of the marts for the app, written to a new folder of "
@@ -56,6 +97,8 @@ def published_snapshot(
     def write(folder):
         with duckdb.get_connection() as con:
             fields = write_snapshot_database(con, folder, extra_frames={"quality_checks": checks})
+            networks = write_campaign_networks(con, folder / "networks")
+        fields["networks"] = [str(p.relative_to(folder)) for p in networks]
         shutil.copyfile(model_card, folder / "model_card.md")
         return fields
 

@@ -1,7 +1,6 @@
 """Great Expectations suites as blocking Dagster asset checks: a failure stops what is downstream,
 so the marts and the published snapshot are not rebuilt and the app keeps the last good data."""
 
-from __future__ import annotations
 
 from datetime import UTC, datetime
 

@@ -1,0 +1,159 @@
+"""Campaign analytics that need Python: the bot share's bootstrap interval and coordinated groups
+(Pacheco et al. 2021), per campaign, into the warehouse's `analytics` schema (published with the
+marts); networks and findings reports are written beside the snapshot."""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+import pandas as pd
+from dagster_duckdb import DuckDBResource
+
+from analytics.bootstrap import bot_share_interval
+from analytics.coordination import (
+    PRESETS,
+    co_retweet_edges,
+    coordinated_groups,
+    group_summary,
+    synchronised_edges,
+)
+from orchestration.warehouse import replace_table_from_frame
+
+ANALYTICS_SCHEMA = "analytics"
+CO_RETWEET = "pacheco2021_coretweet"
+SYNC = "pacheco2021_sync"
+BOOTSTRAP_SAMPLES = 2000
+CONFIDENCE = 0.95
+
+CAMPAIGN_TWEETS_SQL = """
+    SELECT ct.campaign_id, ct.tweet_id, ct.author_id, ct.created_at, t.retweeted_tweet_id,
+           t.hashtags, t.url_domains,
+           coalesce('rt:' || t.retweeted_tweet_id, 'url:' || t.urls[1],
+                    'text:' || md5(lower(t.text))) AS content_key
+    FROM marts.fct_campaign_tweets AS ct
+    JOIN marts.fct_tweets AS t USING (tweet_id)
+    WHERE ct.campaign_id = ?
+"""
+
+
+def campaign_ids(con) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT campaign_id FROM marts.fct_campaign_summary ORDER BY 1"
+        ).fetchall()
+    ]
+
+
+@dg.asset(
+    deps=["fct_campaign_summary", "fct_account_campaign_activity", "dim_accounts"],
+    group_name="analytics",
+    kinds={"python", "duckdb"},
+    description="Bot share among promoters per campaign with a bootstrap confidence interval, at "
+    "the classifier's threshold.",
+)
+def bot_share_intervals(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    rows = []
+    with duckdb.get_connection() as con:
+        threshold = con.execute(
+            "SELECT any_value(threshold) FROM ml.account_bot_scores"
+        ).fetchone()[0]
+        for campaign_id in campaign_ids(con):
+            promoters = con.execute(
+                "SELECT a.user_id, d.bot_score FROM marts.fct_account_campaign_activity AS a "
+                "JOIN marts.dim_accounts AS d USING (user_id) "
+                "WHERE a.campaign_id = ? AND d.bot_score IS NOT NULL",
+                [campaign_id],
+            ).df()
+            if promoters.empty:
+                continue
+            estimate, low, high = bot_share_interval(
+                promoters,
+                threshold,
+                n_boot=BOOTSTRAP_SAMPLES,
+                confidence=CONFIDENCE,
+                random_state=0,
+            )
+            rows.append(
+                {
+                    "campaign_id": campaign_id,
+                    "estimate": estimate,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "confidence": CONFIDENCE,
+                    "threshold": threshold,
+                    "scored_promoters": len(promoters),
+                    "bootstrap_samples": BOOTSTRAP_SAMPLES,
+                }
+            )
+        frame = pd.DataFrame(
+            rows,
+            columns=[
+                "campaign_id",
+                "estimate",
+                "ci_low",
+                "ci_high",
+                "confidence",
+                "threshold",
+                "scored_promoters",
+                "bootstrap_samples",
+            ],
+        )
+        replace_table_from_frame(con, ANALYTICS_SCHEMA, "bot_share_intervals", frame)
+    return dg.MaterializeResult(
+        metadata={
+            "intervals": dg.MetadataValue.md(frame.to_markdown(index=False))
+            if len(frame)
+            else "none",
+        }
+    )
+
+
+@dg.asset(
+    deps=["fct_campaign_tweets", "fct_tweets", "dim_accounts"],
+    group_name="analytics",
+    kinds={"python", "duckdb"},
+    description="Coordinated groups per campaign without any bot classifier (Pacheco et al., "
+    f"ICWSM 2021): co-retweet similarity ({CO_RETWEET}) and synchronised posting ({SYNC}), "
+    "strongest edges kept, connected components.",
+)
+def coordinated_accounts(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    edges, members, groups = [], [], []
+    with duckdb.get_connection() as con:
+        accounts = con.sql("SELECT user_id, account_class, bot_score FROM marts.dim_accounts").df()
+        for campaign_id in campaign_ids(con):
+            tweets = con.execute(CAMPAIGN_TWEETS_SQL, [campaign_id]).df()
+            for method, found in (
+                (
+                    CO_RETWEET,
+                    co_retweet_edges(
+                        tweets[tweets["retweeted_tweet_id"].notna()], PRESETS[CO_RETWEET]
+                    ),
+                ),
+                (SYNC, synchronised_edges(tweets, PRESETS[SYNC])),
+            ):
+                grouped = coordinated_groups(found)
+                summary = group_summary(grouped, accounts, tweets, method=method)
+                tag = {"campaign_id": campaign_id, "method": method}
+                edges.append(found.assign(**tag))
+                members.append(grouped.assign(**tag))
+                groups.append(summary.assign(campaign_id=campaign_id))
+        edges_frame = pd.concat(edges, ignore_index=True) if edges else pd.DataFrame()
+        members_frame = pd.concat(members, ignore_index=True) if members else pd.DataFrame()
+        groups_frame = pd.concat(groups, ignore_index=True) if groups else pd.DataFrame()
+        for table, frame in (
+            ("coordination_edges", edges_frame),
+            ("coordination_members", members_frame),
+            ("coordination_groups", groups_frame),
+        ):
+            replace_table_from_frame(con, ANALYTICS_SCHEMA, table, frame)
+    by_method = (
+        members_frame.groupby("method")["user_id"].nunique().to_dict() if len(members_frame) else {}
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "groups": len(groups_frame),
+            "accounts_in_groups_by_method": by_method,
+            "edges": len(edges_frame),
+            "computed_at": datetime.now(UTC).isoformat(),
+        }
+    )
