@@ -9,7 +9,6 @@ Everything that comes from the data is escaped: a screen name or hashtag cannot 
 from __future__ import annotations
 
 import base64
-import math
 import os
 import re
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import markdown as markdown_lib
+import numpy as np
 import pandas as pd
 
 from analytics.report_charts import hourly_chart, language_chart, language_shares, threshold_chart
@@ -41,7 +41,11 @@ SAFE_CAMPAIGN_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
+    """None, NaN, NaT or pd.NA (a list or array is never missing as a whole)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def _count(value: Any) -> str:
@@ -54,7 +58,7 @@ def _share(value: Any) -> str:
 
 def _cell(value: Any, column: str) -> str:
     """One table cell: formatted, HTML-escaped and safe inside a Markdown table."""
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | np.ndarray):
         text = ", ".join(str(item) for item in value)
     elif _missing(value):
         text = ""

@@ -86,7 +86,8 @@ def threshold_chart(curve: pd.DataFrame, threshold: float | None = None) -> str:
     """Bot share among promoters against the classification threshold (``threshold,
     bot_share``), with the threshold in use marked."""
     require_columns(curve, ["threshold", "bot_share"], "threshold_curve")
-    markers = [(float(threshold), f"threshold in use {threshold:.2f}")] if threshold else []
+    in_use = threshold is not None and not pd.isna(threshold)
+    markers = [(float(threshold), f"threshold in use {threshold:.2f}")] if in_use else []
     return line_chart(
         LineChart(
             title="Bot share among promoters by classification threshold",

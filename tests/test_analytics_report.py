@@ -145,3 +145,14 @@ def test_missing_figures_show_as_not_available():
     markdown, _ = render_report({"campaign_id": "empty"}, {}, {}, RUN_DATE)
     assert "| Campaign tweets | n/a |" in markdown
     assert "<svg" not in markdown
+
+
+def test_warehouse_types_render_like_python_ones():
+    """Frames from DuckDB bring numpy scalars, pd.NA and arrays for list columns."""
+    summary, tables = report_inputs()
+    summary |= {"tweets": np.int64(2_400), "reused_bots": pd.NA, "threshold": np.float64(0.5)}
+    tables["coordinated_groups"]["top_content"] = [np.array(["rt:1", "#a"]), np.array([])]
+    markdown, _ = render_report(CAMPAIGN, summary, tables, RUN_DATE)
+    assert "| Campaign tweets | 2,400 |" in markdown
+    assert "| Reused bots (dormant ≥ 150 days) | n/a |" in markdown
+    assert "| rt:1, #a |" in markdown
