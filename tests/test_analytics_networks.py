@@ -90,3 +90,15 @@ def test_big_interaction_network_keeps_the_heaviest_edges(tmp_path):
     assert set(graph.edges) == {("1", "2"), ("3", "1")}
     # Without similarity edges the coordination file still holds the members.
     assert set(nx.read_gexf(tmp_path / "coordination.gexf").nodes) == {"2", "5"}
+
+
+def test_a_campaign_without_interactions_still_gets_readable_files(tmp_path):
+    _, accounts, _, _ = inputs()
+    nothing = pd.DataFrame(
+        {"source_user_id": [], "target_user_id": [], "interaction_type": [], "interactions": []}
+    )
+    no_groups = pd.DataFrame({"group_id": [], "user_id": []})
+    paths = write_networks(nothing, accounts, no_groups, tmp_path)
+    for path in paths:
+        reader = nx.read_graphml if path.suffix == ".graphml" else nx.read_gexf
+        assert reader(path).number_of_nodes() == 0
