@@ -1,0 +1,623 @@
+"""The dbt project, built for real: `dbt build` on a temporary DuckDB filled through the canonical
+raw schema, with the results checked against numbers computed here in plain Python."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import yaml
+
+from botwatch import paths
+from botwatch.schema import (
+    ACCOUNT_BOT_SCORE_COLUMNS,
+    RAW_TABLES,
+    SCORE_SCHEMA,
+    create_raw_tables_sql,
+    create_table_sql,
+)
+
+DBT = Path(sys.executable).with_name("dbt")
+PROJECT = paths.DBT_PROJECT_DIR
+# The campaign analytics models (issue 6) are tested by their own tests; building without them
+# keeps these tests about the core project.
+CORE = ["--exclude", "path:models/marts/analytics"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Running dbt
+
+
+def run_dbt(args: list[str], warehouse: Path, work: Path) -> tuple[int, dict[str, str]]:
+    """Run dbt on the project against ``warehouse``; return the exit code and node statuses."""
+    env = {
+        **os.environ,
+        "BOTWATCH_WAREHOUSE": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "0",
+    }
+    command = [
+        str(DBT),
+        *args,
+        "--project-dir",
+        str(PROJECT),
+        "--profiles-dir",
+        str(PROJECT),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    results_file = work / "target" / "run_results.json"
+    statuses: dict[str, str] = {}
+    if results_file.exists():
+        for result in json.loads(results_file.read_text())["results"]:
+            statuses[result["unique_id"]] = result["status"]
+    if done.returncode != 0:
+        print(done.stdout[-6000:], done.stderr[-3000:])
+    return done.returncode, statuses
+
+
+def new_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    for statement in create_raw_tables_sql():
+        con.execute(statement)
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCORE_SCHEMA}")
+    con.execute(create_table_sql(SCORE_SCHEMA, "account_bot_scores", ACCOUNT_BOT_SCORE_COLUMNS))
+    return con
+
+
+def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    columns = ACCOUNT_BOT_SCORE_COLUMNS if table == "ml.account_bot_scores" else None
+    columns = columns or RAW_TABLES[table.split(".")[1]]
+    names = list(columns)
+    placeholders = ", ".join("?" for _ in names)
+    quoted = ", ".join(f'"{name}"' for name in names)
+    con.executemany(
+        f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})",
+        [[row.get(name) for name in names] for row in rows],
+    )
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.sql(sql).fetchall()
+
+
+# ---------------------------------------------------------------------------------------------
+# A hand-made collection with every awkwardness staging must handle
+
+
+def read_campaigns() -> list[dict[str, Any]]:
+    with (PROJECT / "seeds" / "campaigns.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        for key in ("start_at", "end_at"):
+            row[key] = datetime.fromisoformat(row[key])
+    return rows
+
+
+TEXTS: list[tuple[str, list[str]]] = [
+    ("Voici les #MacronLeaks", ["MacronLeaks"]),
+    ("encore des #macronléaks !", ["macronléaks"]),
+    ("#MACRONGATE partout", ["MACRONGATE"]),
+    ("les Macron LEAKS sont réels", []),
+    ("Vote #MAGA", ["MAGA"]),
+    ("#ImWithHer today", ["ImWithHer"]),
+    ("the Clinton Emails again", []),
+    ("#Election2016 night", ["Election2016"]),
+    ("bonjour tout le monde", []),
+    ("#France #Paris", ["France", "Paris"]),
+]
+LANGS = ["en", "en", "fr", "fr", "FR", "de", "und", None]
+PERIODS = [
+    (datetime(2016, 10, 10), datetime(2016, 11, 15)),
+    (datetime(2017, 4, 22), datetime(2017, 5, 10)),
+]
+FILES = [f"2017/batch-{n}.jsonl" for n in range(5)]
+
+
+@dataclass
+class Batch:
+    tweets: list[dict[str, Any]] = field(default_factory=list)
+    observations: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[dict[str, Any]] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)
+    scores: list[dict[str, Any]] = field(default_factory=list)
+
+
+def make_batch(seed: int = 7, n_tweets: int = 1200) -> Batch:
+    rng = random.Random(seed)
+    batch = Batch()
+    users = [f"u{n:03d}" for n in range(60)]
+    lines: Counter[str] = Counter()
+
+    def place(row: dict[str, Any], source_file: str | None = None) -> dict[str, Any]:
+        source_file = source_file or rng.choice(FILES)
+        lines[source_file] += 1
+        return {**row, "source_file": source_file, "source_line": lines[source_file]}
+
+    originals: list[dict[str, Any]] = []
+    for n in range(n_tweets):
+        author = rng.choice(users)
+        tweet: dict[str, Any] = {
+            "tweet_id": str(10**17 + n),
+            "author_id": author,
+            "is_embedded": False,
+            "api_version": rng.choice(["v1.1", "v2"]),
+            "mentioned_user_ids": [],
+            "urls": [],
+        }
+        if originals and rng.random() < 0.3:
+            original = rng.choice(originals)
+            tweet |= {
+                "created_at": original["created_at"] + timedelta(minutes=rng.randrange(1, 600)),
+                "text": f"RT @{original['author_id']}: {original['text']}",
+                "hashtags": original["hashtags"],
+                "lang": original["lang"],
+                "retweeted_tweet_id": original["tweet_id"],
+                "mentioned_user_ids": [original["author_id"]],
+            }
+            # The retweet embeds its original: a second observation of that tweet.
+            batch.tweets.append(place({**original, "is_embedded": True}))
+        else:
+            start, end = rng.choice(PERIODS)
+            text, tags = rng.choice(TEXTS)
+            seconds = rng.randrange(int((end - start).total_seconds()))
+            tweet |= {
+                "created_at": start + timedelta(seconds=seconds),
+                "text": text,
+                "hashtags": [] if rng.random() < 0.2 else list(tags),  # truncated entities
+                "lang": rng.choice(LANGS),
+            }
+            if originals and rng.random() < 0.1:
+                replied = rng.choice(originals)
+                tweet["in_reply_to_tweet_id"] = replied["tweet_id"]
+                tweet["in_reply_to_user_id"] = replied["author_id"]
+            if rng.random() < 0.2:
+                tweet["mentioned_user_ids"] = [rng.choice(users)]
+            if rng.random() < 0.2:
+                tweet["urls"] = [rng.choice(["https://www.Example.org/x", "http://news.fr/a?b=1"])]
+            originals.append(tweet)
+        batch.tweets.append(place(tweet))
+        if rng.random() < 0.1:  # the same tweet again in another file
+            batch.tweets.append(place(tweet))
+
+    for number, user in enumerate(users[:55]):  # the last five are known only as authors
+        created = datetime(2009, 1, 1) + timedelta(days=rng.randrange(3000))
+        for k in range(rng.randint(1, 3)):
+            observation = {
+                "user_id": user,
+                "observed_at": datetime(2016, 10, 1) + timedelta(days=60 * k + number),
+                "screen_name": f"{user}_v{k}",
+                "created_at": created,
+                "followers_count": 10 * k + number,
+                "statuses_count": 100 + k,
+                "verified": False,
+                "api_version": "v1.1",
+            }
+            batch.observations.append(place(observation))
+            if rng.random() < 0.2:  # an exact duplicate from another file
+                batch.observations.append(place(observation))
+
+    ids = sorted({row["tweet_id"] for row in batch.tweets})
+    for tweet_id in [*rng.sample(ids, 30), "999"]:
+        notice = {"notice_type": "delete", "tweet_id": tweet_id, "user_id": "someone"}
+        batch.notices.append(place(notice))
+    limits = [
+        (datetime(2017, 5, 5, 20, 0), 5),
+        (datetime(2017, 5, 6, 1, 30), 7),
+        (datetime(2016, 11, 8, 12, 0), 11),
+        (datetime(2018, 1, 1), 100),
+    ]
+    for notice_at, missed in limits:
+        batch.notices.append(
+            place({"notice_type": "limit", "missed_tweets": missed, "notice_at": notice_at})
+        )
+    # The same timed notice from an overlapping file counts once; an untimed one is not placed.
+    batch.notices.append(
+        place({"notice_type": "limit", "missed_tweets": 7, "notice_at": limits[1][0]}, FILES[4])
+    )
+    batch.notices.append(place({"notice_type": "limit", "missed_tweets": 3}))
+
+    batch.files = [
+        {"source_file": name, "ingested_at": datetime(2026, 1, 1) + timedelta(hours=n)}
+        for n, name in enumerate(FILES)
+    ]
+    scored_at = datetime(2026, 1, 2)
+    for n, user in enumerate([*users[:45], "x999"]):
+        is_bot = n < 20
+        score = rng.uniform(0.7, 0.99) if is_bot else rng.uniform(0.01, 0.4)
+        batch.scores.append(
+            {
+                "user_id": user,
+                "bot_score": score,
+                "is_bot": is_bot,
+                "threshold": 0.5,
+                "model_version": "m1",
+                "missing_fields": [],
+                "top_reasons": "[]",
+                "scored_at": scored_at,
+            }
+        )
+    # An older scoring of a bot said human: the latest scoring wins.
+    batch.scores.append(
+        {
+            **batch.scores[0],
+            "bot_score": 0.1,
+            "is_bot": False,
+            "scored_at": scored_at - timedelta(days=9),
+        }
+    )
+    return batch
+
+
+def fill(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
+    insert(con, "raw.tweets", batch.tweets)
+    insert(con, "raw.user_observations", batch.observations)
+    insert(con, "raw.stream_notices", batch.notices)
+    insert(con, "raw.ingested_files", batch.files)
+    insert(con, "ml.account_bot_scores", batch.scores)
+
+
+# ---------------------------------------------------------------------------------------------
+# The same numbers, computed independently
+
+
+def normalize(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def split(value: str) -> list[str]:
+    return [normalize(item.strip()) for item in (value or "").split("|") if item.strip()]
+
+
+def matches(campaign: dict[str, Any], tweet: dict[str, Any]) -> bool:
+    if not campaign["start_at"] <= tweet["created_at"] <= campaign["end_at"]:
+        return False
+    languages = split(campaign["languages"])
+    if languages and tweet["lang"] not in languages:
+        return False
+    text = normalize(tweet["text"] or "")
+    tags = split(campaign["hashtags"])
+    by_tag = any(normalize(h) in tags for h in tweet["hashtags"] or []) or any(
+        f"#{tag}" in text for tag in tags
+    )
+    return by_tag or any(keyword in text for keyword in split(campaign["keywords"]))
+
+
+@dataclass
+class Expected:
+    kept: dict[str, dict[str, Any]]
+    account_class: dict[str, str]
+    campaign_tweets: dict[str, list[dict[str, Any]]]
+    accounts: set[str]
+
+
+def expected_from(batch: Batch) -> Expected:
+    deleted = {n["tweet_id"] for n in batch.notices if n["notice_type"] == "delete"}
+    kept: dict[str, dict[str, Any]] = {}
+    for row in batch.tweets:
+        if row["tweet_id"] in deleted:
+            continue
+        lang = (row["lang"] or "").strip().lower() or "und"
+        previous = kept.get(row["tweet_id"])
+        embedded = row["is_embedded"] and (previous is None or previous["is_embedded"])
+        kept[row["tweet_id"]] = {**row, "lang": lang, "is_embedded": embedded}
+    latest_scores: dict[str, dict[str, Any]] = {}
+    for score in sorted(batch.scores, key=lambda s: s["scored_at"]):
+        latest_scores[score["user_id"]] = score
+    accounts = {o["user_id"] for o in batch.observations} | {t["author_id"] for t in kept.values()}
+    account_class = {
+        user: ("bot" if latest_scores[user]["is_bot"] else "human")
+        if user in latest_scores
+        else "unscored"
+        for user in accounts
+    }
+    campaign_tweets = {
+        c["campaign_id"]: [t for t in kept.values() if matches(c, t)] for c in read_campaigns()
+    }
+    return Expected(kept, account_class, campaign_tweets, accounts)
+
+
+# ---------------------------------------------------------------------------------------------
+# One build shared by the tests of this module
+
+
+@dataclass
+class Built:
+    warehouse: Path
+    work: Path
+    batch: Batch
+    expected: Expected
+    statuses: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    work = tmp_path_factory.mktemp("dbt_build")
+    warehouse = work / "warehouse.duckdb"
+    batch = make_batch()
+    with new_warehouse(warehouse) as con:
+        fill(con, batch)
+    code, statuses = run_dbt(["build", *CORE], warehouse, work)
+    assert code == 0, "dbt build failed on the hand-made collection"
+    return Built(warehouse, work, batch, expected_from(batch), statuses)
+
+
+def test_build_runs_models_unit_tests_and_data_tests(built: Built) -> None:
+    kinds = Counter(unique_id.split(".")[0] for unique_id in built.statuses)
+    assert kinds["model"] == 18
+    assert kinds["seed"] == 2
+    assert kinds["unit_test"] >= 5
+    assert kinds["test"] >= 80
+    assert set(built.statuses.values()) <= {"success", "pass"}
+
+
+def test_staging_keeps_one_row_per_tweet_without_deleted(built: Built) -> None:
+    (count,) = query(built.warehouse, "select count(*) from staging.stg_twitter__tweets")[0]
+    raw_ids = {row["tweet_id"] for row in built.batch.tweets}
+    deleted = {n["tweet_id"] for n in built.batch.notices if n["notice_type"] == "delete"}
+    assert count == len(raw_ids - deleted) == len(built.expected.kept)
+    assert count < len(built.batch.tweets)  # there were duplicates to remove
+    embedded_only = query(
+        built.warehouse, "select tweet_id from marts.fct_tweets where is_embedded"
+    )
+    assert {tweet_id for (tweet_id,) in embedded_only} == {
+        t for t, row in built.expected.kept.items() if row["is_embedded"]
+    }
+
+
+def test_tweet_types_and_languages(built: Built) -> None:
+    rows = query(built.warehouse, "select tweet_id, tweet_type, lang from marts.fct_tweets")
+    for tweet_id, tweet_type, lang in rows:
+        tweet = built.expected.kept[tweet_id]
+        if tweet.get("retweeted_tweet_id"):
+            assert tweet_type == "retweet"
+        elif tweet.get("in_reply_to_tweet_id"):
+            assert tweet_type == "reply"
+        else:
+            assert tweet_type == "original"
+        assert lang == tweet["lang"]
+
+
+def test_accounts_cover_authors_and_observed_users(built: Built) -> None:
+    rows = query(
+        built.warehouse,
+        "select user_id, account_class, observations, tweets_collected, screen_name "
+        "from marts.dim_accounts",
+    )
+    assert {r[0] for r in rows} == built.expected.accounts
+    assert "x999" not in {r[0] for r in rows}  # scored but never seen in the collection
+    observations = Counter()
+    distinct = {
+        (o["user_id"], o["observed_at"], o["followers_count"]) for o in built.batch.observations
+    }
+    for user_id, *_ in distinct:
+        observations[user_id] += 1
+    tweets = Counter(t["author_id"] for t in built.expected.kept.values())
+    for user_id, account_class, n_observations, n_tweets, screen_name in rows:
+        assert account_class == built.expected.account_class[user_id]
+        assert n_observations == observations[user_id]
+        assert n_tweets == tweets[user_id]
+        if observations[user_id]:
+            latest = max(
+                (o for o in built.batch.observations if o["user_id"] == user_id),
+                key=lambda o: o["observed_at"],
+            )
+            assert screen_name == latest["screen_name"]
+        else:
+            assert screen_name is None
+
+
+def test_campaign_tweets_match_an_independent_matcher(built: Built) -> None:
+    rows = query(built.warehouse, "select campaign_id, tweet_id from marts.fct_campaign_tweets")
+    got = defaultdict(set)
+    for campaign_id, tweet_id in rows:
+        got[campaign_id].add(tweet_id)
+    for campaign_id, tweets in built.expected.campaign_tweets.items():
+        assert got[campaign_id] == {t["tweet_id"] for t in tweets}, campaign_id
+        assert len(tweets) > 50  # the batch really exercises each campaign
+
+
+def test_campaign_summary_numbers(built: Built) -> None:
+    columns = [
+        "campaign_id", "tweets", "promoters", "bot_promoters", "human_promoters",
+        "unscored_promoters", "bot_share_among_promoters", "retweet_share", "english_tweets",
+        "french_tweets", "top_language", "limit_notices", "missed_tweets", "peak_hour",
+        "peak_hour_tweets", "first_tweet_at", "last_tweet_at",
+    ]  # fmt: skip
+    rows = query(built.warehouse, f"select {', '.join(columns)} from marts.fct_campaign_summary")
+    summary = {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
+    limits = {"macronleaks": (2, 12), "us2016": (1, 11)}
+    for campaign_id, tweets in built.expected.campaign_tweets.items():
+        got = summary[campaign_id]
+        promoters = {t["author_id"] for t in tweets}
+        classes = Counter(built.expected.account_class[p] for p in promoters)
+        languages = Counter(t["lang"] for t in tweets)
+        hours = Counter(t["created_at"].replace(minute=0, second=0) for t in tweets)
+        peak_hour = min(hours, key=lambda h: (-hours[h], h))
+        assert got["tweets"] == len(tweets)
+        assert got["promoters"] == len(promoters)
+        assert (got["bot_promoters"], got["human_promoters"], got["unscored_promoters"]) == (
+            classes["bot"], classes["human"], classes["unscored"],
+        )  # fmt: skip
+        assert got["bot_share_among_promoters"] == pytest.approx(
+            classes["bot"] / (classes["bot"] + classes["human"])
+        )
+        retweets = sum(1 for t in tweets if t.get("retweeted_tweet_id"))
+        assert got["retweet_share"] == pytest.approx(retweets / len(tweets))
+        assert got["english_tweets"] == languages["en"]
+        assert got["french_tweets"] == languages["fr"]
+        assert got["top_language"] == min(languages, key=lambda lang: (-languages[lang], lang))
+        assert (got["limit_notices"], got["missed_tweets"]) == limits[campaign_id]
+        assert (got["peak_hour"], got["peak_hour_tweets"]) == (peak_hour, hours[peak_hour])
+        assert got["first_tweet_at"] == min(t["created_at"] for t in tweets)
+        assert got["last_tweet_at"] == max(t["created_at"] for t in tweets)
+
+
+def test_hourly_activity_languages_and_promoter_activity(built: Built) -> None:
+    hourly = query(
+        built.warehouse,
+        "select campaign_id, activity_hour, account_class, lang, tweets, accounts "
+        "from marts.fct_campaign_activity_hourly",
+    )
+    expected_tweets: Counter[tuple] = Counter()
+    expected_accounts: dict[tuple, set[str]] = defaultdict(set)
+    activity: dict[tuple, list[datetime]] = defaultdict(list)
+    for campaign_id, tweets in built.expected.campaign_tweets.items():
+        for t in tweets:
+            key = (
+                campaign_id,
+                t["created_at"].replace(minute=0, second=0),
+                built.expected.account_class[t["author_id"]],
+                t["lang"],
+            )
+            expected_tweets[key] += 1
+            expected_accounts[key].add(t["author_id"])
+            activity[(campaign_id, t["author_id"])].append(t["created_at"])
+    assert {row[:4]: row[4] for row in hourly} == dict(expected_tweets)
+    assert {row[:4]: row[5] for row in hourly} == {k: len(v) for k, v in expected_accounts.items()}
+
+    promoters = query(
+        built.warehouse,
+        "select campaign_id, user_id, tweets, active_days, first_tweet_at, last_tweet_at "
+        "from marts.fct_account_campaign_activity",
+    )
+    assert {(c, u) for c, u, *_ in promoters} == set(activity)
+    for campaign_id, user_id, tweets, active_days, first, last in promoters:
+        times = activity[(campaign_id, user_id)]
+        assert tweets == len(times)
+        assert active_days == len({t.date() for t in times})
+        assert (first, last) == (min(times), max(times))
+
+    shares = query(
+        built.warehouse,
+        "select campaign_id, sum(share_of_campaign) from marts.fct_campaign_languages group by 1",
+    )
+    assert all(total == pytest.approx(1.0) for _, total in shares)
+
+
+def test_interactions_count_retweets_replies_and_mentions(built: Built) -> None:
+    kept = built.expected.kept
+    expected: Counter[str] = Counter()
+    for t in kept.values():
+        original = kept.get(t.get("retweeted_tweet_id") or "")
+        if original and original["author_id"] != t["author_id"]:
+            expected["retweet"] += 1
+        if t.get("in_reply_to_user_id") and t["in_reply_to_user_id"] != t["author_id"]:
+            expected["reply"] += 1
+        if not t.get("retweeted_tweet_id"):
+            expected["mention"] += len(set(t["mentioned_user_ids"]) - {t["author_id"]})
+    rows = query(
+        built.warehouse,
+        "select interaction_type, sum(interactions) from marts.fct_interactions "
+        "where campaign_id is null group by 1",
+    )
+    assert dict(rows) == {k: v for k, v in expected.items() if v}
+
+
+def test_docs_generate_and_every_mart_column_described(built: Built) -> None:
+    code, _ = run_dbt(["docs", "generate", *CORE], built.warehouse, built.work)
+    assert code == 0
+    catalog = json.loads((built.work / "target" / "catalog.json").read_text())
+    manifest = json.loads((built.work / "target" / "manifest.json").read_text())
+    marts = {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["unique_id"] in catalog["nodes"]
+        and node["schema"] == "marts"
+    }  # fmt: skip
+    assert set(marts) == {
+        "dim_accounts", "fct_tweets", "fct_campaign_tweets", "fct_campaign_activity_hourly",
+        "fct_campaign_summary", "fct_campaign_languages", "fct_account_campaign_activity",
+        "fct_interactions",
+    }  # fmt: skip
+    for name, node in marts.items():
+        catalog_columns = catalog["nodes"][node["unique_id"]]["columns"]
+        assert {c.lower() for c in catalog_columns} == set(node["columns"]), name
+        assert node["description"], name
+        assert all(column["description"] for column in node["columns"].values()), name
+        assert node["config"]["contract"]["enforced"], name
+    schemas = {node["schema"] for node in manifest["nodes"].values() if "schema" in node}
+    assert {"staging", "intermediate", "marts", "seeds"} <= schemas
+
+
+def test_sources_declare_exactly_the_canonical_schema() -> None:
+    sources = yaml.safe_load((PROJECT / "models" / "staging" / "_sources.yml").read_text())
+    declared = {
+        (source["name"], table["name"]): {c["name"]: c["data_type"] for c in table["columns"]}
+        for source in sources["sources"]
+        for table in source["tables"]
+    }
+    canonical = {("raw", name): columns for name, columns in RAW_TABLES.items()}
+    canonical[("ml", "account_bot_scores")] = ACCOUNT_BOT_SCORE_COLUMNS
+    assert declared == {
+        key: {name: type_.lower() for name, type_ in columns.items()}
+        for key, columns in canonical.items()
+    }
+    for source in sources["sources"]:
+        for table in source["tables"]:
+            assert table["meta"]["dagster"]["asset_key"] == [source["name"], table["name"]]
+
+
+def test_seed_campaigns_are_the_agreed_definitions() -> None:
+    campaigns = {c["campaign_id"]: c for c in read_campaigns()}
+    assert campaigns["macronleaks"]["hashtags"] == "MacronLeaks|MacronGate"
+    assert campaigns["macronleaks"]["keywords"] == "macron leaks"
+    assert campaigns["macronleaks"]["start_at"] == datetime(2017, 4, 27)
+    assert campaigns["macronleaks"]["end_at"] == datetime(2017, 5, 7, 23, 59, 59)
+    assert campaigns["us2016"]["hashtags"] == "Election2016|MAGA|Trump2016|ImWithHer|DrainTheSwamp"
+    assert campaigns["us2016"]["keywords"] == "clinton emails"
+    assert (campaigns["us2016"]["start_at"], campaigns["us2016"]["end_at"]) == (
+        datetime(2016, 10, 15),
+        datetime(2016, 11, 9, 23, 59, 59),
+    )
+    simulate = pytest.importorskip("simulate")
+    if hasattr(simulate, "CAMPAIGNS"):
+        for definition in simulate.CAMPAIGNS:
+            seeded = campaigns[definition["campaign_id"]]
+            for key in ("hashtags", "keywords", "languages"):
+                assert (definition.get(key) or "") == (seeded[key] or ""), key
+
+
+# ---------------------------------------------------------------------------------------------
+# Quality gates: a bad batch stops the marts, which keep their last good contents
+
+
+def test_blocking_test_failure_keeps_previous_marts(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    batch = make_batch(seed=11, n_tweets=300)
+    with new_warehouse(warehouse) as con:
+        fill(con, batch)
+    code, _ = run_dbt(["build", *CORE], warehouse, tmp_path / "good")
+    assert code == 0
+    before = query(warehouse, "select * from marts.fct_campaign_summary order by campaign_id")
+
+    bad = {**batch.tweets[0], "tweet_id": "bad-1", "author_id": None, "source_file": "bad.jsonl"}
+    with duckdb.connect(str(warehouse)) as con:
+        insert(con, "raw.tweets", [bad])
+    code, statuses = run_dbt(["build", *CORE], warehouse, tmp_path / "bad")
+
+    assert code != 0
+    failed = {uid.split(".")[2] for uid, status in statuses.items() if status in ("fail", "error")}
+    assert failed == {"not_null_stg_twitter__tweets_author_id"}
+    assert statuses["model.botwatch.fct_campaign_summary"] == "skipped"
+    assert statuses["model.botwatch.dim_accounts"] == "skipped"
+    after = query(warehouse, "select * from marts.fct_campaign_summary order by campaign_id")
+    assert after == before
