@@ -1,0 +1,126 @@
+-- Accounts reused from one campaign to a later one after going dormant (Ferrara 2017: bots of the
+-- 2016 US election reappeared in #MacronLeaks). For every ordered pair of campaigns, an account
+-- that posted content of both, with its longest silence between its last tweet of the earlier
+-- campaign and its first tweet of the later one. Silence means no tweet at all in the whole
+-- collection, campaign content or not; the account is reused when that silence lasts at least
+-- var('min_dormancy_days') days. Kept whatever the account's class: account_class says which are bots.
+
+{%- set min_dormancy_days = var('min_dormancy_days', 90) %}
+
+with
+
+campaigns as (
+
+    select campaign_id, start_at from {{ ref('campaigns') }}
+
+),
+
+activity as (
+
+    select campaign_id, user_id, first_tweet_at, last_tweet_at, tweets
+    from {{ ref('fct_account_campaign_activity') }}
+
+),
+
+accounts as (
+
+    select user_id, screen_name, account_class, bot_score from {{ ref('dim_accounts') }}
+
+),
+
+tweets as (
+
+    select author_id, created_at from {{ ref('fct_tweets') }}
+
+),
+
+campaign_pairs as (
+
+    select
+        earlier.campaign_id as earlier_campaign_id,
+        later.campaign_id as later_campaign_id
+    from campaigns as earlier
+    inner join campaigns as later on earlier.start_at < later.start_at
+
+),
+
+active_in_both as (
+
+    select
+        campaign_pairs.earlier_campaign_id,
+        campaign_pairs.later_campaign_id,
+        earlier.user_id,
+        earlier.last_tweet_at as earlier_last_tweet_at,
+        later.first_tweet_at as later_first_tweet_at,
+        later.tweets as later_campaign_tweets
+    from campaign_pairs
+    inner join activity as earlier
+        on campaign_pairs.earlier_campaign_id = earlier.campaign_id
+    inner join activity as later
+        on campaign_pairs.later_campaign_id = later.campaign_id
+        and earlier.user_id = later.user_id
+    where earlier.last_tweet_at < later.first_tweet_at
+
+),
+
+-- Every stretch between two consecutive tweets of an account (any tweet of the collection).
+silences as (
+
+    select
+        author_id as user_id,
+        lag(created_at) over (partition by author_id order by created_at) as silent_from,
+        created_at as silent_until
+    from tweets
+    where author_id in (select user_id from active_in_both)
+
+),
+
+silences_between_campaigns as (
+
+    select
+        active_in_both.*,
+        silences.silent_from as dormant_from,
+        silences.silent_until as dormant_until,
+        {{ dbt.datediff('silences.silent_from', 'silences.silent_until', 'second') }} as dormant_seconds,
+        row_number() over (
+            partition by
+                active_in_both.earlier_campaign_id,
+                active_in_both.later_campaign_id,
+                active_in_both.user_id
+            order by
+                {{ dbt.datediff('silences.silent_from', 'silences.silent_until', 'second') }} desc,
+                silences.silent_from
+        ) as silence_rank
+    from active_in_both
+    inner join silences
+        on active_in_both.user_id = silences.user_id
+        and silences.silent_from >= active_in_both.earlier_last_tweet_at
+        and silences.silent_until <= active_in_both.later_first_tweet_at
+
+),
+
+reused as (
+
+    select *
+    from silences_between_campaigns
+    where silence_rank = 1
+        and dormant_seconds >= {{ min_dormancy_days }} * 86400
+
+)
+
+select
+    reused.user_id,
+    accounts.screen_name,
+    reused.earlier_campaign_id,
+    reused.later_campaign_id,
+    reused.earlier_last_tweet_at,
+    reused.later_first_tweet_at,
+    reused.dormant_from,
+    reused.dormant_until,
+    cast(floor(reused.dormant_seconds / 86400) as {{ dbt.type_bigint() }}) as dormant_days,
+    cast({{ min_dormancy_days }} as {{ dbt.type_bigint() }}) as min_dormancy_days,
+    coalesce(accounts.account_class, 'unscored') as account_class,
+    accounts.bot_score,
+    cast(reused.later_campaign_tweets as {{ dbt.type_bigint() }}) as later_campaign_tweets
+from reused
+left join accounts on reused.user_id = accounts.user_id
