@@ -1,0 +1,29 @@
+"""Which files of the landing folder are ready to ingest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from botwatch import paths
+
+TWEET_SUFFIXES = (".jsonl", ".json", ".gz")
+# Names collectors and copy tools give files still being written.
+_TEMPORARY_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".swp")
+
+
+def _is_candidate(relative: Path) -> bool:
+    if any(part.startswith((".", "~", "_")) for part in relative.parts):
+        return False
+    name = relative.name.lower()
+    return name.endswith(TWEET_SUFFIXES) and not name.endswith(_TEMPORARY_SUFFIXES)
+
+
+def discover_landing_files(landing_dir: Path | None = None) -> list[str]:
+    """Relative names (POSIX, sorted) of the files to ingest under ``landing_dir`` (default: the
+    configured landing dir): .jsonl, .json, .gz (so .jsonl.gz), hidden and temporary files left
+    out. The name is only a filter here; the format is detected from the content."""
+    root = Path(landing_dir) if landing_dir is not None else paths.landing_dir()
+    if not root.is_dir():
+        return []
+    found = [p.relative_to(root) for p in root.rglob("*") if p.is_file()]
+    return sorted(p.as_posix() for p in found if _is_candidate(p))

@@ -1,0 +1,178 @@
+"""Twitter API v2 pages as twarc2 writes them → canonical rows (pure Python; pages are few).
+
+A page is ``{"data": [...], "includes": {"users": [...], "tweets": [...]}, "meta": ...,
+"__twarc": {"retrieved_at": ...}}``. ``data`` tweets are the collected ones; ``includes.tweets``
+are referenced (retweeted, quoted, replied-to) tweets, kept as embedded observations. A user-lookup
+page has users in ``data``. A flattened tweet line (twarc2 ``flatten``) is read as a one-tweet page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from orchestration.ingest.bounds import timestamp_problem
+
+API_VERSION = "v2"
+
+
+@dataclass
+class PageRows:
+    tweets: list[dict[str, Any]] = field(default_factory=list)
+    users: list[dict[str, Any]] = field(default_factory=list)
+    rejects: list[dict[str, Any]] = field(default_factory=list)  # reason, detail, raw_text
+
+
+def parse_time(value: Any) -> datetime | None:
+    """ISO-8601 ('2021-09-22T16:37:29.000Z') → naive UTC, None if absent or unparseable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def _text_id(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _referenced(tweet: dict[str, Any], kind: str) -> str | None:
+    for reference in tweet.get("referenced_tweets") or []:
+        if isinstance(reference, dict) and reference.get("type") == kind:
+            return _text_id(reference.get("id"))
+    return None
+
+
+def _tweet_row(
+    tweet: dict[str, Any], ids_by_username: dict[str, str], embedded: bool, line: int
+) -> dict[str, Any]:
+    entities = tweet.get("entities") or {}
+    mentions = entities.get("mentions") or []
+    metrics = tweet.get("public_metrics") or {}
+    note = tweet.get("note_tweet") or {}
+    return {
+        "tweet_id": _text_id(tweet.get("id")),
+        "created_at": parse_time(tweet.get("created_at")),
+        "author_id": _text_id(tweet.get("author_id")),
+        "text": note.get("text") or tweet.get("text"),
+        "lang": tweet.get("lang"),
+        "source": tweet.get("source"),
+        "retweeted_tweet_id": _referenced(tweet, "retweeted"),
+        "quoted_tweet_id": _referenced(tweet, "quoted"),
+        "in_reply_to_tweet_id": _referenced(tweet, "replied_to"),
+        "in_reply_to_user_id": _text_id(tweet.get("in_reply_to_user_id")),
+        "hashtags": [h.get("tag") for h in entities.get("hashtags") or []],
+        # v2 mentions carry an id only in later API versions; else resolve it from the page's users.
+        "mentioned_user_ids": [
+            _text_id(m.get("id")) or ids_by_username.get(str(m.get("username", "")).lower())
+            for m in mentions
+        ],
+        "mentioned_screen_names": [m.get("username") for m in mentions],
+        "urls": [u.get("expanded_url") or u.get("url") for u in entities.get("urls") or []],
+        "retweet_count": metrics.get("retweet_count"),
+        "favorite_count": metrics.get("like_count"),
+        "is_embedded": embedded,
+        "source_line": line,
+        "api_version": API_VERSION,
+    }
+
+
+def _user_row(user: dict[str, Any], observed_at: datetime | None, line: int) -> dict[str, Any]:
+    metrics = user.get("public_metrics") or {}
+    url_entities = ((user.get("entities") or {}).get("url") or {}).get("urls") or [{}]
+    return {
+        "user_id": _text_id(user.get("id")),
+        "observed_at": observed_at,
+        "screen_name": user.get("username"),
+        "name": user.get("name"),
+        "description": user.get("description"),
+        "location": user.get("location"),
+        "url": url_entities[0].get("expanded_url") or user.get("url") or None,
+        "created_at": parse_time(user.get("created_at")),
+        "lang": None,  # v2 has no profile language
+        "followers_count": metrics.get("followers_count"),
+        "friends_count": metrics.get("following_count"),
+        "statuses_count": metrics.get("tweet_count"),
+        "favourites_count": metrics.get("like_count"),
+        "listed_count": metrics.get("listed_count"),
+        "verified": user.get("verified"),
+        "protected": user.get("protected"),
+        "profile_image_url": user.get("profile_image_url"),
+        "source_line": line,
+        "api_version": API_VERSION,
+    }
+
+
+def _objects(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def as_page(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The record as a page, or None if it is neither a page nor a flattened tweet."""
+    if "data" in record or "includes" in record:
+        return record
+    if "author_id" in record and "text" in record:
+        author = record.get("author")
+        return {"data": [record], "includes": {"users": [author] if author else []}}
+    return None
+
+
+def page_rows(page: dict[str, Any], line: int, latest: datetime) -> PageRows:
+    """Canonical rows of one page (its line number is every row's ``source_line``)."""
+    rows = PageRows()
+    data = page.get("data")
+    data_items = _objects(data if isinstance(data, list) else [data])
+    includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
+    users = _objects(includes.get("users"))
+    retrieved_at = parse_time((page.get("__twarc") or {}).get("retrieved_at"))
+
+    if data_items and all("username" in item and "text" not in item for item in data_items):
+        # A user-lookup page: profiles only (its includes.tweets are pinned tweets, not collected).
+        rows.users = [_user_row(user, retrieved_at, line) for user in data_items]
+        return rows
+
+    ids_by_username = {
+        str(u.get("username", "")).lower(): str(u["id"]) for u in users if u.get("id") is not None
+    }
+    for tweet in data_items:
+        row = _tweet_row(tweet, ids_by_username, False, line)
+        problem = _problem(row, latest)
+        if problem:
+            rows.rejects.append({"reason": problem[0], "detail": problem[1], "tweet": tweet})
+        else:
+            rows.tweets.append(row)
+    for tweet in _objects(includes.get("tweets")):
+        row = _tweet_row(tweet, ids_by_username, True, line)
+        if _problem(row, latest) is None:  # incomplete embedded tweets are dropped, as in v1.1
+            rows.tweets.append(row)
+
+    rows.users = [
+        _user_row(user, _observed_at(user, rows.tweets, retrieved_at), line) for user in users
+    ]
+    return rows
+
+
+def _problem(row: dict[str, Any], latest: datetime) -> tuple[str, str] | None:
+    if row["tweet_id"] is None:
+        return "missing_id", "tweet without id"
+    if row["author_id"] is None:
+        return "missing_author", "tweet without author_id"
+    return timestamp_problem(row["created_at"], latest)
+
+
+def _observed_at(
+    user: dict[str, Any], tweets: list[dict[str, Any]], retrieved_at: datetime | None
+) -> datetime | None:
+    """When the page says it was collected; else the newest time of the user's tweets in it;
+    else the page's newest tweet (a page is fetched after every tweet in it)."""
+    if retrieved_at is not None:
+        return retrieved_at
+    user_id = _text_id(user.get("id"))
+    own = [t["created_at"] for t in tweets if t["author_id"] == user_id and t["created_at"]]
+    every = [t["created_at"] for t in tweets if t["created_at"]]
+    return max(own or every, default=None)
