@@ -621,3 +621,98 @@ def test_blocking_test_failure_keeps_previous_marts(tmp_path: Path) -> None:
     assert statuses["model.botwatch.dim_accounts"] == "skipped"
     after = query(warehouse, "select * from marts.fct_campaign_summary order by campaign_id")
     assert after == before
+
+
+# ---------------------------------------------------------------------------------------------
+# The real tweet samples, through the real ingest
+
+
+def tweet_ids_in_files(files: list[Path]) -> set[str]:
+    """Tweet ids in v1.1 and v2 files, read with json here (not through the ingest)."""
+    ids: set[str] = set()
+
+    def v1(tweet: dict[str, Any]) -> None:
+        ids.add(tweet["id_str"])
+        for key in ("retweeted_status", "quoted_status"):
+            if isinstance(tweet.get(key), dict):
+                v1(tweet[key])
+
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        documents = json.loads(text) if text.lstrip().startswith("[") else None
+        if documents is None:
+            documents = [json.loads(line) for line in text.splitlines() if line.strip()]
+        for document in documents:
+            if "data" in document:  # a v2 page; a user lookup page (pinned tweets) has none
+                if not any("text" in item for item in document["data"]):
+                    continue
+                for tweet in [*document["data"], *document.get("includes", {}).get("tweets", [])]:
+                    ids.add(tweet["id"])
+            elif "text" in document or "full_text" in document:
+                v1(document)
+    return ids
+
+
+@pytest.fixture(scope="module")
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    ingest = pytest.importorskip("orchestration.ingest")
+    tweets_dir = paths.SHARED_DATA_DIR / "tweets"
+    tweet_files = sorted(
+        p for p in tweets_dir.rglob("*.json*") if p.is_file() and "profiles" not in p.parts
+    )
+    # The profiles of the congress members whose timelines are here (the other ~500 are slow).
+    profiles_dir = tweets_dir / "v1" / "congress-2015-2016" / "profiles"
+    profiles = [profiles_dir / p.name for p in tweet_files if (profiles_dir / p.name).exists()]
+    work = tmp_path_factory.mktemp("dbt_real")
+    warehouse = work / "warehouse.duckdb"
+    with new_warehouse(warehouse) as con:
+        ingest.ensure_raw_tables(con)
+        for path in [*tweet_files, *profiles]:
+            ingest.ingest_file(con, path)
+    code, _ = run_dbt(["build", *CORE], warehouse, work)
+    assert code == 0, "dbt build failed on the real tweet samples"
+    return warehouse, tweet_files
+
+
+@pytest.mark.realdata
+def test_real_samples_build_with_one_row_per_tweet(real_build: tuple[Path, list[Path]]) -> None:
+    warehouse, tweet_files = real_build
+    staged = {tweet_id for (tweet_id,) in query(warehouse, "select tweet_id from marts.fct_tweets")}
+    rejected = query(warehouse, "select count(*) from raw.rejected_records")[0][0]
+    deleted = {
+        tweet_id
+        for (tweet_id,) in query(
+            warehouse, "select tweet_id from raw.stream_notices where notice_type = 'delete'"
+        )
+    }
+    in_files = tweet_ids_in_files(tweet_files)
+    assert rejected == 0
+    assert len(in_files) > 2500
+    assert staged == in_files - deleted
+    raw_rows = query(warehouse, "select count(*) from raw.tweets")[0][0]
+    assert raw_rows > len(staged)  # embedded copies and repeats were collapsed
+
+
+@pytest.mark.realdata
+def test_real_samples_accounts_and_interactions(real_build: tuple[Path, list[Path]]) -> None:
+    warehouse, _ = real_build
+    users = query(
+        warehouse,
+        "select user_id from raw.user_observations union "
+        "select author_id from staging.stg_twitter__tweets",
+    )
+    accounts = query(warehouse, "select user_id, account_class from marts.dim_accounts")
+    assert {u for (u,) in users} == {u for u, _ in accounts}
+    assert {c for _, c in accounts} == {"unscored"}  # nothing scored yet
+    retweets = query(
+        warehouse,
+        "select count(*) from marts.fct_tweets as t join marts.fct_tweets as o "
+        "on t.retweeted_tweet_id = o.tweet_id where t.author_id <> o.author_id",
+    )[0][0]
+    edges = query(
+        warehouse,
+        "select sum(interactions) from marts.fct_interactions "
+        "where campaign_id is null and interaction_type = 'retweet'",
+    )[0][0]
+    assert retweets > 100
+    assert edges == retweets
