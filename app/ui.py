@@ -1,0 +1,127 @@
+"""Pieces every page shares: the snapshot of this render, the campaign picker, freshness, lists."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app import format as fmt
+from app import queries
+from app.data import Snapshot, SnapshotUnavailable, resolve
+
+SNAPSHOT_KEY = "_snapshot_of_this_run"
+CAMPAIGN_KEY = "campaign"
+
+
+def start_run() -> Snapshot:
+    """Resolve the snapshot once for this render (the entry script calls it first); stop with a
+    message when nothing can be shown."""
+    try:
+        snap = resolve()
+    except SnapshotUnavailable as problem:
+        st.session_state.pop(SNAPSHOT_KEY, None)
+        st.title("botwatch")
+        st.warning(str(problem))
+        st.stop()
+    st.session_state[SNAPSHOT_KEY] = snap
+    return snap
+
+
+def snapshot() -> Snapshot:
+    """The snapshot resolved at the start of this render (a page run alone resolves its own)."""
+    snap = st.session_state.get(SNAPSHOT_KEY)
+    return snap if snap is not None else start_run()
+
+
+def campaign_picker(snap: Snapshot) -> str | None:
+    """The campaign selectbox (sidebar), kept in the URL as ``?campaign=``."""
+    campaigns = queries.campaigns(snap)
+    if campaigns.empty:
+        st.sidebar.info("This snapshot has no campaigns.")
+        return None
+    options = list(campaigns["campaign_id"])
+    names = dict(zip(campaigns["campaign_id"], campaigns["name"], strict=True))
+    wanted = st.query_params.get(CAMPAIGN_KEY)
+    if wanted is not None and wanted not in options:
+        st.sidebar.warning(f"Campaign “{wanted}” is not in this snapshot.")
+    if st.session_state.get(CAMPAIGN_KEY) not in options:
+        st.session_state[CAMPAIGN_KEY] = wanted if wanted in options else options[0]
+    chosen = st.sidebar.selectbox(
+        "Campaign", options, key=CAMPAIGN_KEY, format_func=lambda c: f"{names.get(c) or c}"
+    )
+    st.query_params[CAMPAIGN_KEY] = chosen
+    return chosen
+
+
+def selected_campaign() -> str | None:
+    value = st.session_state.get(CAMPAIGN_KEY)
+    if value is None:
+        st.info("Pick a campaign in the sidebar.")
+    return value
+
+
+def freshness(snap: Snapshot) -> None:
+    manifest = snap.manifest
+    published = manifest.get("published_at")
+    st.sidebar.caption(
+        f"Snapshot **{snap.snapshot_id}**  \n"
+        f"published {fmt.timestamp(published)} ({fmt.age(published)})  \n"
+        f"run `{manifest.get('run_id') or 'unknown'}`"
+    )
+
+
+def not_in_snapshot(what: str) -> None:
+    st.info(f"{what} is not in this snapshot (it comes with a later version of the pipeline).")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "table"
+
+
+def downloadable_table(
+    frame: pd.DataFrame,
+    title: str,
+    *,
+    column_config: dict[str, Any] | None = None,
+    percent_columns: tuple[str, ...] = (),
+    height: int | None = None,
+) -> None:
+    """A sortable table (click a header) with a CSV download of the same rows. Shares in
+    ``percent_columns`` are shown as percentages; the CSV keeps them as fractions."""
+    shown = frame.copy()
+    config = dict(column_config or {})
+    for column in percent_columns:
+        if column in shown.columns:
+            shown[column] = pd.to_numeric(shown[column], errors="coerce") * 100
+            config.setdefault(column, SHARE)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+        height=height if height is not None else "auto",
+    )
+    st.download_button(
+        f"Download “{title}” as CSV",
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"{slug(title)}.csv",
+        mime="text/csv",
+        key=f"download-{slug(title)}",
+        on_click="ignore",
+    )
+
+
+def account_link(frame: pd.DataFrame, campaign_id: str | None) -> pd.DataFrame:
+    """Add a ``profile`` column linking each row's user_id to its Accounts page (a deep link)."""
+    suffix = f"&campaign={campaign_id}" if campaign_id else ""
+    return frame.assign(profile=[f"./accounts?account={u}{suffix}" for u in frame["user_id"]])
+
+
+PROFILE_LINK = st.column_config.LinkColumn("Profile", display_text="open")
+SCORE = st.column_config.NumberColumn(format="%.2f")
+SHARE = st.column_config.NumberColumn(format="%.1f%%")
+COUNT = st.column_config.NumberColumn(format="localized")
+WHEN = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")

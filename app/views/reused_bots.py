@@ -1,0 +1,64 @@
+"""Reused bots: accounts active in an earlier campaign, silent for a while, then active again."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from app import charts, queries, ui
+from app import format as fmt
+
+snap = ui.snapshot()
+campaign_id = ui.selected_campaign()
+st.title("Reused bots")
+st.caption(
+    "Accounts that promoted an earlier campaign, went silent, and came back for this one (in the "
+    "study: bots of the 2016 US election that reappeared for #MacronLeaks). Beware collection "
+    "gaps: a period the collection did not cover looks like silence."
+)
+if campaign_id is None:
+    st.stop()
+if not snap.has("fct_reused_bots"):
+    ui.not_in_snapshot("The reused-bots analysis")
+    st.stop()
+
+summary = queries.reuse_summary(snap, campaign_id)
+for row in summary.itertuples():
+    cells = st.columns(4)
+    cells[0].metric(f"Reused bots (from {row.earlier_campaign_id})", fmt.count(row.reused_bots))
+    cells[1].metric("Reused accounts, any class", fmt.count(row.reused_accounts))
+    cells[2].metric("Median dormancy of the bots", fmt.days(row.median_dormant_days))
+    cells[3].metric(
+        "Their share of the campaign's bot tweets",
+        fmt.percent(row.share_of_later_bot_tweets),
+        help=f"{fmt.count(row.reused_bot_tweets)} of {fmt.count(row.later_bot_tweets)} bot tweets",
+    )
+
+reused = queries.reused_accounts(snap, campaign_id)
+if reused.empty:
+    st.info("No account of an earlier campaign came back for this one after a dormancy.")
+    st.stop()
+
+st.subheader("How long they were silent")
+st.altair_chart(
+    alt.Chart(reused)
+    .mark_bar()
+    .encode(
+        x=alt.X("dormant_days:Q", bin=alt.Bin(maxbins=30), title="Days dormant"),
+        y=alt.Y("count():Q", title="Accounts", stack=True),
+        color=alt.Color("account_class:N", scale=charts.CLASS_SCALE, legend=charts.CLASS_LEGEND),
+    )
+    .properties(height=220, autosize=charts.FIT_WIDTH),
+    width="stretch",
+)
+ui.downloadable_table(
+    ui.account_link(reused, campaign_id),
+    f"reused accounts {campaign_id}",
+    column_config={
+        "profile": ui.PROFILE_LINK,
+        "bot_score": ui.SCORE,
+        "earlier_last_tweet_at": ui.WHEN,
+        "later_first_tweet_at": ui.WHEN,
+        "dormant_days": ui.COUNT,
+    },
+)

@@ -1,0 +1,36 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright (its own browsers can't install)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+# The hand-made snapshot builder lives beside the app's other tests, one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import ARTIFACTS, CHROMIUM_ARGS, chromium_path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("chromium is not installed: `make browser` installs Debian's package")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 850})
+    opened = context.new_page()
+    yield opened
+    context.close()

@@ -1,0 +1,181 @@
+"""The app in a real browser: started as `make app` starts it, driven by Playwright on Chromium.
+
+Visits every page, searches an account, follows deep links, and publishes new snapshots while the
+app is open; screenshots go to tests/artifacts/ (git-ignored)."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from app_snapshot_factory import REUSED_BOT, campaign_tweets, publish_test_snapshot
+from harness import (
+    ARTIFACTS,
+    exceptions_on,
+    metric_values,
+    running_app,
+    screenshot,
+    wait_for_render,
+)
+
+from app import format as fmt
+from botwatch import snapshot
+
+pytestmark = pytest.mark.browser
+
+PAGES = ("Accounts", "Reused bots", "Coordination", "Model", "Data quality")
+
+
+def open_and_time(page, url: str) -> float:
+    started = time.perf_counter()
+    page.goto(url)
+    wait_for_render(page)
+    return time.perf_counter() - started
+
+
+def go_to(page, title: str) -> None:
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=title).first.click()
+    page.wait_for_url(re.compile(r".*"), timeout=10_000)
+    wait_for_render(page)
+
+
+def search(page, text: str) -> None:
+    box = page.get_by_label("Search an account")
+    box.fill(text)
+    box.press("Enter")
+    wait_for_render(page)
+
+
+def walk_the_app(page, url: str, campaign_id: str, account: str, label: str) -> dict:
+    """Every page, a search and two deep links; returns what was seen, screenshots saved."""
+    first_render = open_and_time(page, f"{url}/?campaign={campaign_id}")
+    assert not exceptions_on(page)
+    overview = metric_values(page)
+    assert page.locator(".vega-embed").count() >= 2, "overview charts did not draw"
+    screenshot(page, f"{label}-overview")
+    for title in PAGES:
+        go_to(page, title)
+        assert not exceptions_on(page), (title, exceptions_on(page))
+        assert f"campaign={campaign_id}" in page.url, (title, page.url)
+        screenshot(page, f"{label}-{title.lower().replace(' ', '-')}")
+    go_to(page, "Accounts")
+    search(page, account)
+    assert not exceptions_on(page)
+    profile = metric_values(page)
+    assert "Bot score" in profile
+    screenshot(page, f"{label}-account-search")
+    search(page, "no-such-account-anywhere")
+    assert page.get_by_text("No account called or numbered").count() == 1
+    assert not exceptions_on(page)
+    # A deep link in a fresh tab: the campaign and the account come from the URL.
+    deep = page.context.new_page()
+    deep.goto(f"{url}/accounts?account={account}&campaign={campaign_id}")
+    wait_for_render(deep)
+    assert not exceptions_on(deep)
+    assert metric_values(deep)["Bot score"] == profile["Bot score"]
+    screenshot(deep, f"{label}-deep-link")
+    deep.close()
+    return {"first_render_s": first_render, "overview": overview, "profile": profile}
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    publish_dir = tmp_path_factory.mktemp("published")
+    publish_test_snapshot(publish_dir)
+    return publish_dir
+
+
+def test_every_page_search_and_deep_link(page, published: Path) -> None:
+    with running_app(published) as url:
+        seen = walk_the_app(page, url, "macronleaks", "reused_bot", "small")
+    assert seen["overview"]["Tweets"] == fmt.count(campaign_tweets(0))
+    database = snapshot.current_dir(published) / snapshot.DATABASE
+    with duckdb.connect(str(database), read_only=True) as con:
+        score = con.execute(
+            "SELECT bot_score FROM dim_accounts WHERE user_id = ?", [REUSED_BOT]
+        ).fetchone()[0]
+    assert seen["profile"]["Bot score"] == fmt.score(score)
+
+
+def test_missing_snapshot_is_a_message_in_the_browser(page, tmp_path: Path) -> None:
+    with running_app(tmp_path / "nothing-yet") as url:
+        page.goto(url)
+        page.get_by_text("No snapshot has been published").wait_for(timeout=60_000)
+        assert not exceptions_on(page)
+
+
+def test_publishing_while_the_app_is_open(page, tmp_path: Path) -> None:
+    """New snapshots are published (the pipeline's own publish step) while the page re-renders:
+    no lock error, and every render shows the numbers of exactly one snapshot."""
+    publish_test_snapshot(tmp_path, generation=0)
+    stop = threading.Event()
+    published_generations = []
+    failures: list[BaseException] = []
+
+    def keep_publishing() -> None:
+        generation = 1
+        try:
+            while not stop.is_set():
+                publish_test_snapshot(tmp_path, generation=generation)
+                published_generations.append(generation)
+                generation += 1
+                time.sleep(0.2)
+        except BaseException as error:  # reported by the test below
+            failures.append(error)
+
+    renders = []
+    with running_app(tmp_path) as url:
+        page.goto(f"{url}/?campaign=macronleaks")
+        wait_for_render(page)
+        publisher = threading.Thread(target=keep_publishing, daemon=True)
+        publisher.start()
+        try:
+            for attempt in range(12):
+                if attempt % 3 == 2:
+                    go_to(page, "Data quality")
+                    go_to(page, "Overview")
+                else:
+                    page.reload()
+                    wait_for_render(page)
+                body = page.locator("body").inner_text()
+                assert not exceptions_on(page), exceptions_on(page)
+                assert "lock" not in body.lower(), body[:2000]
+                run = re.search(r"run test-run-(\d+)", body)
+                assert run, body[:2000]
+                renders.append((int(run.group(1)), metric_values(page)["Tweets"]))
+        finally:
+            stop.set()
+            publisher.join(timeout=30)
+    assert not failures, failures
+    assert len(published_generations) >= 3, "the publisher did not get going"
+    seen_generations = {generation for generation, _ in renders}
+    assert len(seen_generations) >= 3, renders  # the app followed the new snapshots
+    for generation, tweets in renders:  # the sidebar's snapshot and the page's numbers agree
+        assert tweets == fmt.count(campaign_tweets(generation)), renders
+    (ARTIFACTS / "publish-while-open.json").write_text(
+        json.dumps({"renders": renders, "published": len(published_generations)})
+    )
+
+
+def test_the_pipeline_snapshot_in_the_browser(page, pipeline_snapshot) -> None:
+    publish_dir = pipeline_snapshot.publish_dir
+    database = snapshot.current_dir(publish_dir) / snapshot.DATABASE
+    with duckdb.connect(str(database), read_only=True) as con:
+        campaign_id, tweets = con.execute(
+            "SELECT campaign_id, tweets FROM fct_campaign_summary ORDER BY tweets DESC LIMIT 1"
+        ).fetchone()
+        account = con.execute(
+            "SELECT screen_name FROM dim_accounts WHERE account_class = 'bot' "
+            "ORDER BY tweets_collected DESC, user_id LIMIT 1"
+        ).fetchone()[0]
+    with running_app(publish_dir, pipeline_snapshot.env) as url:
+        seen = walk_the_app(page, url, campaign_id, account, "pipeline")
+    assert seen["overview"]["Tweets"] == fmt.count(tweets)
+    (ARTIFACTS / "app_first_render.json").write_text(
+        json.dumps({"tweets": int(tweets), "first_render_s": seen["first_render_s"]})
+    )
