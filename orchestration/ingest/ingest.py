@@ -122,7 +122,7 @@ def _reject(con: duckdb.DuckDBPyConnection, report: IngestReport, damages: list[
             "source_line": damage.source_line,
             "reason": damage.reason,
             "detail": damage.detail,
-            "raw_text": damage.raw.decode("utf-8", errors="replace")[:REJECTED_TEXT_LIMIT],
+            "raw_text": damage.raw.rstrip(b"\r\n").decode("utf-8", "replace")[:REJECTED_TEXT_LIMIT],
         }
         for damage in damages
     ]

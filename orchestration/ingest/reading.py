@@ -89,10 +89,11 @@ def iter_line_chunks(path: Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[Lin
     next_line = 1
     for block in blocks:
         pending += block
-        if len(pending) < chunk_bytes:
-            continue
-        cut = pending.rfind(b"\n") + 1
-        if cut:
+        while len(pending) >= chunk_bytes:
+            # Cut at the last newline within the chunk size (further on for a longer line).
+            cut = pending.rfind(b"\n", 0, chunk_bytes) + 1 or pending.find(b"\n", chunk_bytes) + 1
+            if not cut:
+                break
             data = bytes(pending[:cut])
             del pending[:cut]
             yield LineChunk(next_line, data)

@@ -234,7 +234,7 @@ INSERT INTO raw.rejected_records
 SELECT $source_file, rec.source_line, reason,
     CASE reason {details} END
         || CASE WHEN rec.created IS NOT NULL THEN ' (created_at ' || rec.created || ')' ELSE '' END,
-    left(l.line, {REJECTED_TEXT_LIMIT})
+    left(rtrim(l.line, e'\r\n'), {REJECTED_TEXT_LIMIT})
 FROM (SELECT source_line, created, substr(kind, 8) AS reason
       FROM ingest_records WHERE kind LIKE 'reject:%') AS rec
 JOIN ingest_lines AS l USING (source_line)
@@ -289,7 +289,7 @@ FROM (
         FROM (
             SELECT source_line, try(json_extract_string(line, {path_list})) AS v
             FROM ingest_lines
-            WHERE NOT (strlen(line) < 16 AND trim(line) = '')
+            WHERE NOT (strlen(line) < 16 AND trim(line, e' \t\r\n') = '')
         )
     )
 )

@@ -1,0 +1,170 @@
+"""Re-runs replace exactly one file's rows; a failure halfway leaves the previous state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.ingest import (
+    discover_landing_files,
+    ingest_file,
+    ingest_files,
+    reading,
+    source_name,
+)
+from orchestration.ingest import ingest as ingest_module
+from tests.ingest_samples import retweet, tweet, write_lines
+
+TABLES = ("tweets", "user_observations", "rejected_records", "stream_notices", "ingested_files")
+
+
+def _state(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Every row of every raw table but the ingestion time, in a stable order."""
+    state = {}
+    for table in TABLES:
+        columns = "* EXCLUDE (ingested_at)" if table == "ingested_files" else "*"
+        state[table] = sorted(
+            con.execute(f"SELECT {columns} FROM raw.{table}").fetchall(), key=repr
+        )
+    return state
+
+
+def _collection(directory: Path, first_id: int, count: int) -> Path:
+    records = []
+    for i in range(first_id, first_id + count):
+        records.append(retweet(i, 1, tweet(10**6 + i, 2)) if i % 3 == 0 else tweet(i))
+        if i % 10 == 0:
+            records.append({"limit": {"track": 5}})
+    records.append("{broken")
+    return write_lines(directory / f"hour-{first_id}.jsonl", records)
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    connection = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    yield connection
+    connection.close()
+
+
+def test_reingesting_a_file_gives_the_same_rows(con, tmp_path):
+    a = _collection(tmp_path, 1, 50)
+    b = _collection(tmp_path, 100, 30)
+    ingest_files(con, [a, b])
+    first = _state(con)
+    report = ingest_file(con, a)
+    assert _state(con) == first
+    assert report.tweets == 50 + 16  # 16 retweets carry an original
+    assert report.rejected == 1 and report.missed_tweets == 25
+
+
+def test_reingesting_a_changed_file_replaces_only_its_rows(con, tmp_path):
+    a = _collection(tmp_path, 1, 50)
+    b = _collection(tmp_path, 100, 30)
+    ingest_files(con, [a, b])
+    rows_of_b = {t: rows for t, rows in _state(con).items()}
+    write_lines(a, [tweet(1)])
+    ingest_file(con, a)
+    by_file = dict(
+        con.execute("SELECT source_file, count(*) FROM raw.tweets GROUP BY ALL").fetchall()
+    )
+    assert by_file == {str(a.resolve()): 1, str(b.resolve()): 30 + 10}
+    for table, rows in _state(con).items():
+        expected_b = [r for r in rows_of_b[table] if str(b.resolve()) in r]
+        assert [r for r in rows if str(b.resolve()) in r] == expected_b, table
+
+
+def test_a_failure_halfway_leaves_the_previous_state(con, tmp_path, monkeypatch):
+    a = _collection(tmp_path, 1, 400)
+    ingest_file(con, a)
+    before = _state(con)
+    # The file changes, and its next ingest dies after its first chunk of lines was inserted.
+    _collection(tmp_path, 1, 300)
+    monkeypatch.setattr(reading, "CHUNK_BYTES", 16 * 1024)
+    monkeypatch.setattr(
+        ingest_module, "iter_line_chunks", lambda path: reading.iter_line_chunks(path, 16 * 1024)
+    )
+    real_load = ingest_module.load_v1_lines
+    calls = []
+
+    def load_then_crash(*args, **kwargs):
+        real_load(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the machine went down")
+
+    monkeypatch.setattr(ingest_module, "load_v1_lines", load_then_crash)
+    with pytest.raises(RuntimeError, match="went down"):
+        ingest_file(con, a)
+    assert len(calls) == 2
+    assert _state(con) == before
+    # The connection is usable again and the file ingests once the cause is gone.
+    monkeypatch.setattr(ingest_module, "load_v1_lines", real_load)
+    assert ingest_file(con, a).tweets == 300 + 100
+
+
+def test_a_failure_survives_a_reopened_database(tmp_path, monkeypatch):
+    path = tmp_path / "warehouse.duckdb"
+    a = _collection(tmp_path, 1, 40)
+    with duckdb.connect(str(path)) as con:
+        ingest_file(con, a)
+        before = _state(con)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("poisoned")
+
+    monkeypatch.setattr(ingest_module, "load_v1_lines", crash)
+    with duckdb.connect(str(path)) as con, pytest.raises(RuntimeError):
+        ingest_file(con, a)
+    with duckdb.connect(str(path)) as con:
+        assert _state(con) == before
+
+
+def test_source_file_is_relative_to_the_landing_dir(con, tmp_path, monkeypatch):
+    landing = tmp_path / "landing"
+    monkeypatch.setenv("BOTWATCH_LANDING_DIR", str(landing))
+    inside = write_lines(landing / "2017" / "05" / "hour.jsonl", [tweet(1)])
+    outside = write_lines(tmp_path / "elsewhere.jsonl", [tweet(2)])
+    assert ingest_file(con, inside).source_file == "2017/05/hour.jsonl"
+    assert ingest_file(con, outside).source_file == str(outside.resolve())
+    assert ingest_file(con, outside, source_file="named").source_file == "named"
+    assert source_name(inside) == "2017/05/hour.jsonl"
+
+
+def test_discover_landing_files_lists_tweet_files_only(tmp_path):
+    names = [
+        "a.jsonl",
+        "b.json",
+        "c.jsonl.gz",
+        "d.gz",
+        "sub/e.jsonl",
+        ".hidden.jsonl",
+        "f.jsonl.tmp",
+        "g.jsonl.part",
+        ".partial/h.jsonl",
+        "notes.txt",
+        "i.csv",
+    ]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    assert discover_landing_files(tmp_path) == [
+        "a.jsonl",
+        "b.json",
+        "c.jsonl.gz",
+        "d.gz",
+        "sub/e.jsonl",
+    ]
+    assert discover_landing_files(tmp_path / "missing") == []
+
+
+def test_report_metadata_is_flat_and_json_friendly(con, tmp_path):
+    import json
+
+    report = ingest_file(con, _collection(tmp_path, 1, 20))
+    metadata = report.to_metadata()
+    assert json.loads(json.dumps(metadata)) == metadata
+    assert all(not isinstance(v, dict | list) for v in metadata.values())
+    assert metadata["rejected_malformed_json"] == 1
+    assert metadata["notices_limit"] == 2 and metadata["missed_tweets"] == 10
