@@ -22,7 +22,7 @@ from analytics.coordination import (
     group_summary,
     synchronised_edges,
 )
-from analytics.similarity import cosine_pairs, tfidf_rows
+from analytics.similarity import cosine_pairs, strongest_pairs, tfidf_rows
 
 
 def planted_retweets(seed: int = 3, random_accounts: int = 600, group_size: int = 30):
@@ -90,6 +90,22 @@ def test_sparse_blockwise_cosine_matches_dense_computation():
     expected = {(a, b) for a, b in zip(*np.nonzero(np.triu(dense, k=1) > 1e-9), strict=True)}
     assert set(zip(i.tolist(), j.tolist(), strict=True)) == expected
     np.testing.assert_allclose(values, dense[i, j], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("edge_quantile", [0.0, 0.9, 0.995])
+def test_pruned_strongest_pairs_equal_the_top_share_of_all_pairs(edge_quantile):
+    rng = np.random.default_rng(8)
+    counts = sparse.random(400, 900, density=0.02, random_state=rng, format="csr")
+    counts.data = np.ones(counts.nnz)
+    normalised = tfidf_rows(counts)
+    i, j, values = cosine_pairs(normalised)
+    kept = int(np.ceil((1 - edge_quantile) * len(values)))
+    cut = np.sort(values)[::-1][kept - 1]
+    expected = set(zip(i[values >= cut].tolist(), j[values >= cut].tolist(), strict=True))
+    # A tiny block budget: many blocks, and candidates are pruned along the way.
+    pi, pj, pv = strongest_pairs(normalised, edge_quantile, max_work=50)
+    assert set(zip(pi.tolist(), pj.tolist(), strict=True)) == expected
+    assert len(pv) >= kept and pv.min() == cut
 
 
 def sync_frame(minutes_apart: int) -> pd.DataFrame:
