@@ -3,6 +3,10 @@ and the share of each top URL domain's spread that bots posted.
 
 Shares are over the rows whose poster has a known ``account_class``; rows with an unknown class
 count in the totals (``retweets_received``, ``tweets``) but not in either side of the share.
+
+The product's tables are the dbt marts ``fct_amplified_accounts`` and ``fct_amplified_domains``;
+these functions are the independent Python computation that the marts are tested against
+(``tests/test_dbt_analytics.py``), and serve notebooks working on plain frames.
 """
 
 from __future__ import annotations
