@@ -75,6 +75,28 @@ def language_split(languages: pd.DataFrame) -> alt.Chart:
     )
 
 
+def creation_cohorts(cohorts: pd.DataFrame) -> alt.Chart:
+    """Promoters by account creation month, as a share of their class (bots born just before a
+    campaign stand out)."""
+    return (
+        alt.Chart(cohorts)
+        .mark_bar(opacity=0.8)
+        .encode(
+            x=alt.X("yearmonth(cohort_month):T", title="Account created"),
+            y=alt.Y("share_of_class:Q", title="Share of the class", axis=alt.Axis(format="%")),
+            color=alt.Color("account_class:N", scale=CLASS_SCALE, legend=CLASS_LEGEND),
+            xOffset="account_class:N",
+            tooltip=[
+                alt.Tooltip("yearmonth(cohort_month):T", title="Created"),
+                alt.Tooltip("account_class:N", title="Class"),
+                alt.Tooltip("promoters:Q", format=","),
+                alt.Tooltip("share_of_class:Q", title="Share of class", format=".1%"),
+            ],
+        )
+        .properties(autosize=FIT_WIDTH, height=220)
+    )
+
+
 def threshold_curve(curve: pd.DataFrame, threshold: float | None) -> alt.LayerChart:
     """Bot share among promoters as the classification threshold moves."""
     line = (
@@ -110,7 +132,7 @@ def reasons(contributions: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("feature:N", title=None, sort=None),
+            y=alt.Y("feature:N", title=None, sort=None, axis=alt.Axis(labelLimit=240)),
             x=alt.X("contribution:Q", title="Contribution to the score"),
             color=alt.Color(
                 "direction:N",

@@ -20,6 +20,7 @@ import streamlit as st
 from botwatch import paths, snapshot
 
 MODEL_CARD = "model_card.md"
+NETWORKS = "networks"
 
 
 class SnapshotUnavailable(RuntimeError):
@@ -54,6 +55,14 @@ class Snapshot:
 
     def columns(self, table: str) -> list[str]:
         return table_columns(str(self.folder), table)
+
+    def network_files(self, campaign_id: str) -> list[Path]:
+        """The campaign's networks (GraphML, GEXF) written into this snapshot."""
+        return files_starting_with(self.folder / NETWORKS, f"{campaign_id}-")
+
+    def report_files(self, campaign_id: str) -> list[Path]:
+        """The campaign's dated findings reports (Markdown, HTML), oldest first."""
+        return files_starting_with(self.folder.parent.parent / snapshot.REPORTS, f"{campaign_id}-")
 
     def model_card(self) -> str | None:
         card = self.folder / MODEL_CARD
@@ -133,6 +142,12 @@ def run_query(folder: str, sql: str, params: tuple[Any, ...] = ()) -> pd.DataFra
         return cursor.execute(sql, list(params)).df()
     finally:
         cursor.close()
+
+
+def files_starting_with(folder: Path, prefix: str) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.name.startswith(prefix))
 
 
 def quoted(table: str) -> str:

@@ -128,6 +128,26 @@ def threshold_sensitivity(snap: Snapshot, campaign_id: str) -> pd.DataFrame:
     return pd.DataFrame(columns=["threshold", "bot_share"])
 
 
+def volume_peak(snap: Snapshot, campaign_id: str) -> dict[str, Any] | None:
+    """The campaign's busiest hour, its bot share and the event that came before it."""
+    if not snap.has("fct_campaign_volume_peaks"):
+        return None
+    return first_row(
+        snap.query("SELECT * FROM fct_campaign_volume_peaks WHERE campaign_id = ?", [campaign_id])
+    )
+
+
+def creation_cohorts(snap: Snapshot, campaign_id: str) -> pd.DataFrame:
+    """Promoters by the month their account was created, per class."""
+    if not snap.has("fct_promoter_creation_cohorts"):
+        return pd.DataFrame()
+    return snap.query(
+        "SELECT cohort_month, account_class, promoters, share_of_class "
+        "FROM fct_promoter_creation_cohorts WHERE campaign_id = ? ORDER BY cohort_month",
+        [campaign_id],
+    )
+
+
 ACCOUNT_COLUMNS = (
     "user_id, screen_name, name, account_class, bot_score, tweets_collected, followers_count"
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -112,6 +113,19 @@ def downloadable_table(
         key=f"download-{slug(title)}",
         on_click="ignore",
     )
+
+
+def file_downloads(files: list[Path], key: str) -> None:
+    """A download button per file, read only when clicked."""
+    for column, path in zip(st.columns(max(1, len(files))), files, strict=False):
+        column.download_button(
+            path.name,
+            data=lambda path=path: path.read_bytes(),
+            file_name=path.name,
+            key=f"{key}-{path.name}",
+            on_click="ignore",
+            icon=":material/download:",
+        )
 
 
 def account_link(frame: pd.DataFrame, campaign_id: str | None) -> pd.DataFrame:

@@ -285,6 +285,21 @@ MART_SQL = {
                               ('macronleaks', 'news.example', 20, 2, 18, 9, 0.1, 2))
                AS v(campaign_id, domain, tweets, tweets_from_bots, tweets_from_humans, accounts,
                     bot_share, rank)""",
+    "fct_campaign_volume_peaks": """
+        SELECT s.campaign_id, s.peak_hour, s.peak_hour_tweets AS peak_tweets,
+               0.5 AS peak_bot_tweet_share, e.event AS preceding_event,
+               e.event_at AS preceding_event_at,
+               date_diff('hour', e.event_at, s.peak_hour) AS hours_after_preceding_event
+        FROM fct_campaign_summary AS s
+        LEFT JOIN (SELECT * FROM EVENTS ORDER BY event_at LIMIT 1) AS e USING (campaign_id)
+        WHERE s.tweets > 0""",
+    "fct_promoter_creation_cohorts": """
+        SELECT p.campaign_id, date_trunc('month', d.account_created_at) AS cohort_month,
+               p.account_class, count(*) AS promoters,
+               count(*) / sum(count(*)) OVER (PARTITION BY p.campaign_id, p.account_class)
+               AS share_of_class
+        FROM fct_account_campaign_activity AS p JOIN dim_accounts AS d USING (user_id)
+        GROUP BY p.campaign_id, date_trunc('month', d.account_created_at), p.account_class""",
     "coordination_groups": """
         SELECT 'macronleaks' AS campaign_id, 'pacheco2021_coretweet' AS method, 1 AS group_id,
                4 AS size, 0.0 AS bot_share, 0.2 AS mean_bot_score, '900001 (40)' AS top_content,
@@ -317,6 +332,12 @@ MART_SQL = {
         AS v(asset, check_name, status, passed, severity, run_id, evaluated_at, description,
              metadata)""",
 }
+
+
+GRAPHML = """<?xml version="1.0"?><graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+<graph edgedefault="undirected"><node id="1020"/><node id="1021"/>
+<edge source="1020" target="1021"/></graph></graphml>
+"""
 
 
 def write_database(
@@ -360,6 +381,12 @@ def publish_test_snapshot(
         tables = write_database(folder / snapshot.DATABASE, generation=generation, omit=omit)
         if model_card is not None:
             (folder / "model_card.md").write_text(model_card)
+            networks = folder / "networks"
+            networks.mkdir()
+            (networks / "macronleaks-coordination.graphml").write_text(GRAPHML)
+            reports = publish_dir / snapshot.REPORTS
+            reports.mkdir(exist_ok=True)
+            (reports / "macronleaks-2026-11-28.md").write_text("# #MacronLeaks findings\n")
         return {"database": snapshot.DATABASE, "tables": tables}
 
     return snapshot.publish(publish_dir, write, run_id=run_id or f"test-run-{generation}")

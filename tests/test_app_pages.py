@@ -64,7 +64,11 @@ def test_overview_shows_the_snapshot_numbers(published, monkeypatch) -> None:
     assert shown["Bot share among promoters"] == fmt.percent(row["bot_share_among_promoters"])
     assert "95% CI" in texts(app)
     assert app.query_params["campaign"] == "macronleaks"
-    assert len(app.get("vega_lite_chart")) == 3  # hours, languages, threshold curve
+    # hours, languages, threshold curve, creation cohorts
+    assert len(app.get("vega_lite_chart")) == 4
+    assert "came" in texts(app) and "hours after “leak posted”" in texts(app)
+    downloads = [b.proto.label for b in app.get("download_button")]
+    assert downloads == ["macronleaks-2026-11-28.md"]
 
 
 def test_every_page_renders_without_exception(published, monkeypatch) -> None:
@@ -73,6 +77,12 @@ def test_every_page_renders_without_exception(published, monkeypatch) -> None:
         app.switch_page(f"views/{page}.py").run()
         assert not app.exception, (page, [e.value for e in app.exception])
         assert app.title, page
+
+
+def test_coordination_offers_the_network_files(published, monkeypatch) -> None:
+    app = open_app(published, monkeypatch, "coordination", campaign="macronleaks")
+    downloads = [b.proto.label for b in app.get("download_button")]
+    assert "macronleaks-coordination.graphml" in downloads
 
 
 def test_campaign_deep_link_selects_it_and_an_unknown_one_is_named(published, monkeypatch) -> None:

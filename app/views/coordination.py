@@ -72,3 +72,9 @@ else:
         f"members of group {groups.iloc[chosen].get('group_id', chosen)}",
         column_config={"profile": ui.PROFILE_LINK, "bot_score": ui.SCORE},
     )
+
+files = snap.network_files(campaign_id) if campaign_id else []
+if files:
+    st.subheader("Take the networks to Gephi")
+    st.caption("The campaign's interaction network and its coordinated groups, with bot scores.")
+    ui.file_downloads(files, "network")

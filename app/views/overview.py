@@ -69,6 +69,15 @@ st.caption(
     f"(limit notices) {fmt.count(summary.get('missed_tweets'))}"
 )
 
+peak = queries.volume_peak(snap, campaign_id)
+if peak and peak.get("preceding_event"):
+    st.caption(
+        f"The busiest hour, {fmt.timestamp(peak.get('peak_hour'))}, came "
+        f"{fmt.count(peak.get('hours_after_preceding_event'))} hours after “"
+        f"{peak['preceding_event']}”; bots posted {fmt.percent(peak.get('peak_bot_tweet_share'))} "
+        "of its tweets."
+    )
+
 st.subheader("Tweets per hour, bots and humans")
 hourly = queries.hourly_activity(snap, campaign_id)
 events = queries.campaign_events(snap, campaign_id)
@@ -100,3 +109,17 @@ with right:
         st.caption(
             "The share of promoters called bots depends on the threshold: one number hides it."
         )
+
+st.subheader("When the promoters' accounts were created")
+cohorts = queries.creation_cohorts(snap, campaign_id)
+if cohorts.empty:
+    ui.not_in_snapshot("The creation cohorts")
+else:
+    st.altair_chart(charts.creation_cohorts(cohorts), width="stretch")
+
+reports = snap.report_files(campaign_id)
+if reports:
+    st.subheader("Findings report")
+    latest = reports[-1].stem
+    st.caption(f"The latest generated report for this campaign ({latest}), to share or print.")
+    ui.file_downloads([p for p in reports if p.stem == latest], "report")
