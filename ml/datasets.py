@@ -126,6 +126,15 @@ def load_datasets(paths: Iterable[Path | str]) -> list[LabelledDataset]:
     return [load_dataset(p) for p in paths]
 
 
+def frames_by_dataset(frame: pd.DataFrame) -> list[LabelledDataset]:
+    """A labelled frame (e.g. ``raw.labelled_accounts``) split back into one dataset per value of
+    its ``dataset`` column, sorted by name."""
+    return [
+        LabelledDataset(name=str(name), frame=part.reset_index(drop=True))
+        for name, part in frame.groupby("dataset", sort=True)
+    ]
+
+
 def concat_frames(datasets: Sequence[LabelledDataset]) -> pd.DataFrame:
     """All accounts of ``datasets`` in one frame (the ``dataset`` column tells them apart)."""
     return pd.concat([d.frame for d in datasets], ignore_index=True)
@@ -236,7 +245,7 @@ def _count(value: object, name: str) -> int | None:
         raise ValueError(f"bad_count:{name}")
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and re.fullmatch(r"\d+", value.strip()):
+    elif isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
         number = int(value)
     else:
         raise ValueError(f"bad_count:{name}")
@@ -356,3 +365,36 @@ def _finish(name: str, rows: _Rows) -> LabelledDataset:
     frame["dataset"] = pd.array([name] * len(frame), dtype="string")
     rejected = pd.DataFrame(rows.rejected, columns=REJECTED_COLUMNS, dtype="string")
     return LabelledDataset(name=name, frame=frame, rejected=rejected)
+
+
+# --- writing --------------------------------------------------------------------------------
+
+_TWITTER_TIME_OUT = "%a %b %d %H:%M:%S +0000 %Y"
+
+
+def write_bot_repository(frame: pd.DataFrame, folder: Path) -> Path:
+    """Write labelled profiles (``LABELLED_ACCOUNT_COLUMNS``) in the Bot Repository layout:
+    ``<folder name>.tsv`` and ``<folder name>_tweets.json``. Returns ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    labels = [f"{row.user_id}\t{'bot' if row.is_bot else 'human'}" for row in frame.itertuples()]
+    (folder / f"{folder.name}.tsv").write_text("\n".join(labels) + "\n", encoding="utf-8")
+    probes = []
+    for record in frame.to_dict("records"):
+        user = {"id": int(record["user_id"]), "id_str": str(record["user_id"])}
+        for name in PROFILE_COLUMNS:
+            if name in ("user_id", "observed_at"):
+                continue
+            value = record.get(name)
+            if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+                user[name] = None
+            elif name == "created_at":
+                user[name] = pd.Timestamp(value).strftime(_TWITTER_TIME_OUT)
+            elif isinstance(value, (bool, int, str)):
+                user[name] = value
+            else:
+                user[name] = value.item() if hasattr(value, "item") else str(value)
+        probe_time = pd.Timestamp(record["observed_at"]).strftime(_TWITTER_TIME_OUT)
+        probes.append({"created_at": probe_time, "user": user})
+    (folder / f"{folder.name}_tweets.json").write_text(json.dumps(probes), encoding="utf-8")
+    return folder

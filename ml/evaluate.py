@@ -32,7 +32,7 @@ ECE_BINS = 10
 BASELINE_THRESHOLD = 0.5
 
 
-def calibration_curve_points(
+def calibration_table(
     y_true: np.ndarray, probabilities: np.ndarray, bins: int = ECE_BINS
 ) -> pd.DataFrame:
     """Equal-width probability bins: bounds, accounts, mean predicted and observed bot share."""
@@ -55,11 +55,20 @@ def calibration_curve_points(
     return pd.DataFrame(rows)
 
 
+def calibration_curve_points(
+    model: TrainedClassifier, frame: pd.DataFrame, bins: int = ECE_BINS
+) -> list[dict]:
+    """The model's calibration curve on a labelled frame, as JSON-ready records (None = empty
+    bin). On the training frame it shows in-sample fit; LODO reports held-out curves."""
+    probabilities = model.predict_proba(frame)
+    return _records(calibration_table(frame["is_bot"].to_numpy(dtype=bool), probabilities, bins))
+
+
 def expected_calibration_error(
     y_true: np.ndarray, probabilities: np.ndarray, bins: int = ECE_BINS
 ) -> float:
     """Share-weighted mean gap between predicted and observed bot share over equal-width bins."""
-    points = calibration_curve_points(y_true, probabilities, bins).query("n > 0")
+    points = calibration_table(y_true, probabilities, bins).query("n > 0")
     weights = points["n"] / points["n"].sum()
     return float((weights * (points["mean_predicted"] - points["observed_rate"]).abs()).sum())
 
@@ -135,7 +144,7 @@ def lodo_report(datasets: Sequence[LabelledDataset], random_state: int = 0) -> d
         result["train"] = [d.name for d in train]
         result["threshold"] = model.threshold
         report["tests"][held_out.name] = result
-        curve = calibration_curve_points(held_out.frame["is_bot"].to_numpy(bool), probabilities)
+        curve = calibration_table(held_out.frame["is_bot"].to_numpy(bool), probabilities)
         report["calibration"][held_out.name] = _records(curve)
     return report
 

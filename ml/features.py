@@ -164,48 +164,91 @@ def account_age_days(profiles: pd.DataFrame) -> np.ndarray:
     return seconds / 86_400.0
 
 
+class _Profiles:
+    """Profile columns as arrays, each converted once and only when a feature asks for it."""
+
+    def __init__(self, profiles: pd.DataFrame, bigrams: ScreenNameBigrams | None) -> None:
+        self.profiles = profiles
+        self.bigrams = bigrams
+        self._cache: dict[str, object] = {}
+
+    def _get(self, key: str, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def count(self, name: str) -> np.ndarray:
+        return self._get(name, lambda: _numbers(self.profiles, name))
+
+    def flag(self, name: str) -> np.ndarray:
+        return self._get(name, lambda: _flags(self.profiles, name))
+
+    def text(self, name: str) -> pd.Series:
+        return self._get(name, lambda: _text(self.profiles, name))
+
+    def age(self) -> np.ndarray:
+        return self._get("age", lambda: account_age_days(self.profiles))
+
+    def rate(self, name: str) -> np.ndarray:
+        """``name`` per day of account age (at least one day)."""
+        age = self.age()
+        return self.count(name) / np.where(np.isnan(age), np.nan, np.maximum(age, _MIN_AGE_DAYS))
+
+    def description_length(self) -> np.ndarray:
+        if "description" not in self.profiles.columns:
+            return np.full(len(self.profiles), np.nan)
+        # a null description in a complete profile means the user wrote none
+        return self.text("description").fillna("").str.len().to_numpy(dtype=float)
+
+    def screen_name_likelihood(self) -> np.ndarray:
+        if self.bigrams is None:
+            return np.full(len(self.profiles), np.nan)
+        return self.bigrams.likelihood(self.text("screen_name"))
+
+
+_FEATURES = {
+    **{name: (lambda p, n=name: p.count(n)) for name in _COUNTS},
+    **{name: (lambda p, n=name: p.flag(n)) for name in _FLAGS},
+    "tweet_rate": lambda p: p.rate("statuses_count"),
+    "followers_growth_rate": lambda p: p.rate("followers_count"),
+    "friends_growth_rate": lambda p: p.rate("friends_count"),
+    "favourites_growth_rate": lambda p: p.rate("favourites_count"),
+    "listed_growth_rate": lambda p: p.rate("listed_count"),
+    # +1 keeps accounts that follow no one finite, as BotometerLite does
+    "followers_friends_ratio": lambda p: (
+        p.count("followers_count") / (p.count("friends_count") + 1.0)
+    ),
+    "screen_name_length": lambda p: _length(p.text("screen_name")),
+    "screen_name_digits": lambda p: _digits(p.text("screen_name")),
+    "name_length": lambda p: _length(p.text("name")),
+    "name_digits": lambda p: _digits(p.text("name")),
+    "description_length": lambda p: p.description_length(),
+    "screen_name_likelihood": lambda p: p.screen_name_likelihood(),
+    "account_age_days": lambda p: p.age(),
+    "favourites_per_tweet": lambda p: (
+        p.count("favourites_count") / (p.count("statuses_count") + 1.0)
+    ),
+    "has_url": lambda p: _present(p.profiles, "url"),
+    "has_location": lambda p: _present(p.profiles, "location"),
+}
+
+
 def build_features(
-    profiles: pd.DataFrame, bigrams: ScreenNameBigrams | None = None
+    profiles: pd.DataFrame,
+    bigrams: ScreenNameBigrams | None = None,
+    features: list[str] | None = None,
 ) -> pd.DataFrame:
-    """``ALL_FEATURES`` for each profile row, NaN where a needed field is missing.
+    """``features`` (default ``ALL_FEATURES``) for each profile row, NaN where a needed field is
+    missing. Only the requested features are computed.
 
     ``bigrams`` is a fitted ``ScreenNameBigrams``; without it ``screen_name_likelihood`` is NaN.
     """
-    counts = {name: _numbers(profiles, name) for name in _COUNTS}
-    age = account_age_days(profiles)
-    rate_age = np.where(np.isnan(age), np.nan, np.maximum(age, _MIN_AGE_DAYS))
-    screen_name = _text(profiles, "screen_name")
-    name = _text(profiles, "name")
-    description = _text(profiles, "description")
-    features = {
-        **counts,
-        **{flag: _flags(profiles, flag) for flag in _FLAGS},
-        "tweet_rate": counts["statuses_count"] / rate_age,
-        "followers_growth_rate": counts["followers_count"] / rate_age,
-        "friends_growth_rate": counts["friends_count"] / rate_age,
-        "favourites_growth_rate": counts["favourites_count"] / rate_age,
-        "listed_growth_rate": counts["listed_count"] / rate_age,
-        # +1 keeps accounts that follow no one finite, as BotometerLite does
-        "followers_friends_ratio": counts["followers_count"] / (counts["friends_count"] + 1.0),
-        "screen_name_length": _length(screen_name),
-        "screen_name_digits": _digits(screen_name),
-        "name_length": _length(name),
-        "name_digits": _digits(name),
-        # a null description in a complete profile means the user wrote none
-        "description_length": description.fillna("").str.len().to_numpy(dtype=float),
-        "screen_name_likelihood": (
-            bigrams.likelihood(screen_name)
-            if bigrams is not None
-            else np.full(len(profiles), np.nan)
-        ),
-        "account_age_days": age,
-        "favourites_per_tweet": counts["favourites_count"] / (counts["statuses_count"] + 1.0),
-        "has_url": _present(profiles, "url"),
-        "has_location": _present(profiles, "location"),
-    }
-    if "description" not in profiles.columns:
-        features["description_length"] = np.full(len(profiles), np.nan)
-    return pd.DataFrame({f: features[f] for f in ALL_FEATURES}, index=profiles.index)
+    wanted = ALL_FEATURES if features is None else features
+    unknown = [f for f in wanted if f not in _FEATURES]
+    if unknown:
+        raise ValueError(f"unknown features {unknown}")
+    source = _Profiles(profiles, bigrams)
+    return pd.DataFrame({f: _FEATURES[f](source) for f in wanted}, index=profiles.index)
 
 
 def _length(text: pd.Series) -> np.ndarray:
@@ -288,13 +331,15 @@ class ProfileFeatures(TransformerMixin, BaseEstimator):
         self.features = features
 
     def fit(self, profiles: pd.DataFrame, y: object = None) -> ProfileFeatures:
-        names = _text(profiles, "screen_name").dropna()
-        self.bigrams_ = ScreenNameBigrams().fit(names)
         self.feature_names_ = list(self.features or FEATURE_NAMES)
+        self.bigrams_ = None
+        if "screen_name_likelihood" in self.feature_names_:
+            names = _text(profiles, "screen_name").dropna()
+            self.bigrams_ = ScreenNameBigrams().fit(names)
         return self
 
     def transform(self, profiles: pd.DataFrame) -> pd.DataFrame:
-        return build_features(profiles, self.bigrams_)[self.feature_names_]
+        return build_features(profiles, self.bigrams_, self.feature_names_)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         return np.array(self.feature_names_, dtype=object)

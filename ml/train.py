@@ -63,7 +63,7 @@ def linear_model(c: float, random_state: int = 0) -> Pipeline:
             ("impute", SimpleImputer(strategy="median")),
             ("log", FunctionTransformer(np.log1p, feature_names_out="one-to-one")),
             ("scale", StandardScaler()),
-            ("model", LogisticRegression(C=c, max_iter=1000, random_state=random_state)),
+            ("model", LogisticRegression(C=c, solver="newton-cholesky", random_state=random_state)),
         ]
     )
 

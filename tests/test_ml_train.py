@@ -1,0 +1,64 @@
+"""Training: deterministic, calibrated, threshold recorded, model choice recorded."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bench.scoring import synthetic_profiles
+from ml.train import CANDIDATE_C, choose_threshold, cv_splits, train_classifier
+
+
+@pytest.fixture(scope="module")
+def labelled() -> pd.DataFrame:
+    return synthetic_profiles(1_200, seed=5)
+
+
+def test_training_is_deterministic_with_a_fixed_random_state(labelled):
+    first = train_classifier(labelled, random_state=3)
+    second = train_classifier(labelled.copy(), random_state=3)
+    assert first.threshold == second.threshold
+    assert first.cv_metrics == second.cv_metrics
+    assert np.array_equal(first.predict_proba(labelled), second.predict_proba(labelled))
+
+
+def test_trained_classifier_records_what_it_is(labelled):
+    model = train_classifier(labelled)
+    assert 0.2 <= model.threshold <= 0.8
+    assert model.cv_metrics["cv"] == "stratified"  # one dataset: no grouped CV possible
+    assert model.cv_metrics["chosen_c"] in CANDIDATE_C
+    assert model.cv_metrics["oof_auc"] > 0.9  # the synthetic bots like far less
+    assert model.summary["datasets"] == {
+        "synthetic": {"accounts": 1200, "bots": int(labelled["is_bot"].sum())}
+    }
+    probabilities = model.predict_proba(labelled)
+    assert ((probabilities > 0) & (probabilities < 1)).all()
+
+
+def test_grouped_cv_when_several_datasets_hold_both_classes(labelled):
+    frame = labelled.assign(dataset=np.where(np.arange(len(labelled)) % 2 == 0, "a", "b"))
+    y = frame["is_bot"].to_numpy(bool)
+    kind, folds = cv_splits(frame, y, 0)
+    assert kind == "grouped" and len(folds) == 2
+    for train, test in folds:
+        assert frame["dataset"].iloc[train].nunique() == 1
+        assert set(frame["dataset"].iloc[train]).isdisjoint(frame["dataset"].iloc[test])
+    # a dataset of bots only beside one of humans only: held-out folds cannot be trained on
+    one_class = labelled.assign(dataset=np.where(labelled["is_bot"], "bots", "humans"))
+    assert cv_splits(one_class, y, 0)[0] == "stratified"
+
+
+def test_threshold_choice_maximises_f1():
+    y = np.array([0, 0, 0, 1, 1, 1], dtype=bool)
+    p = np.array([0.1, 0.2, 0.65, 0.7, 0.8, 0.9])
+    assert 0.65 < choose_threshold(y, p) <= 0.70
+
+
+def test_training_refuses_bad_labels(labelled):
+    with pytest.raises(ValueError, match="both bots and humans"):
+        train_classifier(labelled[~labelled["is_bot"]])
+    broken = labelled.astype({"is_bot": "boolean"})
+    broken.loc[0, "is_bot"] = pd.NA
+    with pytest.raises(ValueError, match="without a label"):
+        train_classifier(broken)
