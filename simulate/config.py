@@ -16,6 +16,8 @@ CAMPAIGNS: list[dict[str, str]] = [
         "languages": "",
         "start_at": "2017-04-27 00:00:00",
         "end_at": "2017-05-07 23:59:59",
+        "description": "Leak of e-mails of Emmanuel Macron's campaign two days before the second "
+        "round of the 2017 French presidential election (Ferrara 2017).",
     },
     {
         "campaign_id": "us2016",
@@ -25,6 +27,8 @@ CAMPAIGNS: list[dict[str, str]] = [
         "languages": "",
         "start_at": "2016-10-15 00:00:00",
         "end_at": "2016-11-09 23:59:59",
+        "description": "The last weeks of the 2016 US presidential election, where many of the "
+        "MacronLeaks bots were first active.",
     },
 ]
 
@@ -119,8 +123,6 @@ class SimulationConfig:
             problems.append("delete_rate must be in [0, 0.5)")
         if not 1 <= self.compresslevel <= 9:
             problems.append("compresslevel must be in 1..9")
-        if self.resolved_accounts() * 0.45 > self.tweets * 0.8 * 0.4:
-            problems.append("too many accounts for so few tweets (each promoter needs a tweet)")
         if problems:
             raise ValueError("invalid SimulationConfig: " + "; ".join(problems))
 

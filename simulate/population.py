@@ -63,6 +63,20 @@ def _group_sizes(config: SimulationConfig) -> dict[str, int]:
     return sizes
 
 
+def check_feasible(config: SimulationConfig, campaign_tweets: dict[str, int]) -> None:
+    """Every promoter needs a campaign tweet of its own: refuse configs with too few tweets."""
+    sizes = _group_sizes(config)
+    for period in (US, ML):
+        promoters = sum(
+            size for group, size in sizes.items() if _GROUPS[group][4 if period == US else 5]
+        )
+        if promoters > 0.6 * campaign_tweets[period]:
+            raise ValueError(
+                f"{promoters} {period} promoters but only {campaign_tweets[period]} campaign "
+                f"tweets: raise tweets or lower accounts (now {config.resolved_accounts()})"
+            )
+
+
 # group -> (kind, home period, active in us, active in ml, promoter us, promoter ml)
 _GROUPS = {
     "reused_bot": ("reused_bot", US, True, True, True, True),

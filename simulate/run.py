@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from simulate.config import SimulationConfig
 from simulate.labelled import write_labelled_set
-from simulate.population import build_population
+from simulate.population import build_population, check_feasible
 from simulate.schedule import plan_hours
 from simulate.stream import Stream
 from simulate.truth import TruthRecorder
@@ -57,6 +57,8 @@ def simulate(
     Refuses a landing dir that already holds tweet files unless `overwrite` (which removes only
     ``tweets-*.jsonl*`` files)."""
     config.validate()
+    plans = plan_hours(config.tweets)
+    check_feasible(config, {p.period.campaign_id: int(p.campaign.sum()) for p in plans})
     landing_dir, simulation_dir = Path(landing_dir), Path(simulation_dir)
     landing_dir.mkdir(parents=True, exist_ok=True)
     existing = sorted(landing_dir.glob(LANDING_PATTERN))
@@ -94,15 +96,16 @@ def simulate(
             truth,
             on_hour=bar.update,
         )
-        for plan in plan_hours(config.tweets):
+        for plan in plans:
             stream.run_period(plan)
     generated = time.perf_counter() - began
+    labelled_dir = simulation_dir / "labelled" / "simulated"
     labelled = write_labelled_set(
         np.random.default_rng(labelled_seed),
         config.labelled_accounts,
         config.labelled_bot_share,
         config.overlap,
-        simulation_dir / "labelled" / "simulated",
+        labelled_dir,
         taken_ids,
         taken_names,
     )
@@ -125,7 +128,7 @@ def simulate(
         landing_bytes=writer.bytes_written,
         uncompressed_bytes=writer.uncompressed_bytes,
         truth_dir=str(simulation_dir / "truth"),
-        labelled_dir=labelled["labelled_dir"],
+        labelled_dir=str(labelled_dir),
         elapsed_s=round(elapsed, 3),
         tweets_per_s=round(config.tweets / generated, 1),
         bot_share_among_promoters={c: v["bot_share_among_promoters"] for c, v in campaigns.items()},

@@ -41,7 +41,7 @@ TYPE_THRESHOLDS = {
     False: ((ORIGINAL, 0.27), (RETWEET, 0.82), (QUOTE, 0.89), (REPLY, 1.0)),
     True: ((ORIGINAL, 0.14), (RETWEET, 0.90), (QUOTE, 0.95), (REPLY, 1.0)),
 }
-FLUSH_LINES = 512
+FLUSH_LINES = 256
 BURST_VARIANTS = 24
 TZ_HOURS = {key: offset / 3600 for key, (offset, _) in TIME_ZONES.items()}
 
@@ -104,14 +104,14 @@ class Stream:
         self.camp_sampler = self._sampler(self.pop.campaign_weight, self.camp_idx)
         self.off_sampler = self._sampler(self.pop.off_weight, np.flatnonzero(active))
         self.influencers = [i for i in np.flatnonzero(active & (self.acc.kind == "influencer"))]
-        self.campaign_pool = TweetPool(capacity=3000, decay=0.8)
-        self.off_pool = TweetPool(capacity=3000, decay=0.85)
+        self.campaign_pool = TweetPool(capacity=1000, decay=0.8)
+        self.off_pool = TweetPool(capacity=1000, decay=0.85)
         self.cells = [c for c in self.pop.cells if promoter[c].all()]
         self.deletes: list[tuple[float, int, int, float]] = []
         self.period_end = plan.period.end.timestamp()
 
         promoters = self.rng.permutation(self.camp_idx)
-        capacity = np.maximum(plan.campaign // 2, 0)
+        capacity = plan.campaign
         per_hour = allocate_with_capacity(self.rng, len(promoters), capacity)
         bounds = np.concatenate([[0], np.cumsum(per_hour)])
         troll_hours = np.zeros(len(plan.totals), dtype=np.int64)

@@ -33,7 +33,7 @@ class LandingWriter:
         self.files: list[Path] = []
         self.bytes_written = 0
         self.uncompressed_bytes = 0
-        self._queue: queue.Queue = queue.Queue(maxsize=8)
+        self._queue: queue.Queue = queue.Queue(maxsize=4)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
