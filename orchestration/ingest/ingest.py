@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from botwatch import paths
 from botwatch.schema import REJECTED_TEXT_LIMIT, create_raw_tables_sql
-from orchestration.ingest import detect, documents, v2
+from orchestration.ingest import detect, documents, reading, v2
 from orchestration.ingest.bounds import latest_possible
 from orchestration.ingest.errors import NotTweetsError
 from orchestration.ingest.reading import (
@@ -23,7 +25,7 @@ from orchestration.ingest.reading import (
 )
 from orchestration.ingest.report import IngestReport
 from orchestration.ingest.rows import insert_rows
-from orchestration.ingest.v1_load import load_v1_lines
+from orchestration.ingest.v1_load import load_v1_lines, with_source_file
 
 # Every table a file's ingest writes; re-ingesting the file replaces its rows in all of them.
 FILE_TABLES = (
@@ -35,6 +37,8 @@ FILE_TABLES = (
 )
 # Rejections that say "this is not tweet data" rather than "this tweet is damaged".
 _NOT_TWEET_REASONS = {"malformed_json", "not_a_tweet", "invalid_utf8"}
+# To size batches of small files before reading them: JSON tweets compress about 6-10x.
+_GZIP_RATIO = 8
 
 Loader = Callable[[duckdb.DuckDBPyConnection, Path, IngestReport, datetime], None]
 
@@ -54,36 +58,137 @@ def source_name(path: Path) -> str:
         return str(resolved)
 
 
+@dataclass(frozen=True)
+class _Landing:
+    path: Path
+    source_file: str
+
+
 def ingest_file(
     con: duckdb.DuckDBPyConnection, path: Path, source_file: str | None = None
 ) -> IngestReport:
     """Ingest one landing file (format and compression detected from its content). Raises
     ``NotTweetsError`` when the file is not tweets at all; nothing is written then."""
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no such landing file: {path}")
-    source_file = source_file or source_name(path)
+    return _ingest(con, [_Landing(path, source_file or source_name(path))])[0]
+
+
+def ingest_files(con: duckdb.DuckDBPyConnection, paths_: Iterable[Path]) -> list[IngestReport]:
+    """Ingest many files in one call (a backfill). Small files are ingested together, a batch of
+    them per transaction and per run of the SQL (the per-statement cost would dominate hourly
+    files of a few hundred tweets). A file that is not tweets raises ``NotTweetsError`` after
+    the files before it have landed."""
+    landings = [_Landing(Path(p), source_name(Path(p))) for p in paths_]
+    reports: list[IngestReport] = []
+    for batch in _batches(landings):
+        try:
+            reports += _ingest(con, batch)
+        except NotTweetsError:
+            if len(batch) == 1:
+                raise
+            for landing in batch:  # again one by one: the good files land, the bad one raises
+                reports += _ingest(con, [landing])
+    return reports
+
+
+def _content_bytes(path: Path) -> int:
+    size = path.stat().st_size
+    return size * _GZIP_RATIO if compression_of(path) == "gzip" else size
+
+
+def _batches(landings: list[_Landing]) -> Iterable[list[_Landing]]:
+    batch: list[_Landing] = []
+    size = 0
+    for landing in landings:
+        content = _content_bytes(landing.path) if landing.path.is_file() else 0
+        names = {b.source_file for b in batch}
+        if batch and (size + content > reading.CHUNK_BYTES or landing.source_file in names):
+            yield batch
+            batch, size = [], 0
+        batch.append(landing)
+        size += content
+    if batch:
+        yield batch
+
+
+def _ingest(con: duckdb.DuckDBPyConnection, batch: list[_Landing]) -> list[IngestReport]:
+    """Ingest files in one transaction: all of them land, or none and the previous state stays."""
+    for landing in batch:
+        if not landing.path.is_file():
+            raise FileNotFoundError(f"no such landing file: {landing.path}")
     ensure_raw_tables(con)
-    report = IngestReport(
-        source_file, detect.detect_format(path, source_file), compression_of(path)
-    )
+    reports = {
+        landing.source_file: IngestReport(
+            landing.source_file,
+            detect.detect_format(landing.path, landing.source_file),
+            compression_of(landing.path),
+        )
+        for landing in batch
+    }
+    latest = latest_possible()
     con.begin()
     try:
-        for table in FILE_TABLES:
-            con.execute(f"DELETE FROM raw.{table} WHERE source_file = ?", [source_file])
-        _LOADERS[report.file_format](con, path, report, latest_possible())
-        _refuse_non_tweets(report)
-        _record_file(con, report)
+        _delete_previous(con, list(reports))
+        lines = _LineBuffer(con, latest, reports)
+        for landing in batch:
+            report = reports[landing.source_file]
+            if report.file_format == detect.V1_LINES:
+                _read_v1_lines(con, landing.path, report, lines)
+            else:
+                _LOADERS[report.file_format](con, landing.path, report, latest)
+        lines.flush()
+        for report in reports.values():
+            _refuse_non_tweets(report)
+        _record_files(con, list(reports.values()))
         con.commit()
     except BaseException:
         con.rollback()
         raise
-    return report
+    return [reports[landing.source_file] for landing in batch]
 
 
-def ingest_files(con: duckdb.DuckDBPyConnection, paths_: Iterable[Path]) -> list[IngestReport]:
-    """Ingest many files in one call (a backfill); each file is its own transaction."""
-    return [ingest_file(con, Path(path)) for path in paths_]
+def _delete_previous(con: duckdb.DuckDBPyConnection, source_files: list[str]) -> None:
+    """Remove the files' rows from every raw table. A file has rows only if its ingested_files
+    row exists (both are written in one transaction), so never-seen files cost no table scan."""
+    seen = [
+        row[0]
+        for row in con.execute(
+            "SELECT DISTINCT source_file FROM raw.ingested_files "
+            "WHERE source_file IN (SELECT unnest($files))",
+            {"files": source_files},
+        ).fetchall()
+    ]
+    if seen:
+        for table in FILE_TABLES:
+            con.execute(
+                f"DELETE FROM raw.{table} WHERE source_file IN (SELECT unnest($files))",
+                {"files": seen},
+            )
+
+
+class _LineBuffer:
+    """Numbered lines of one or more files, run through the v1.1 SQL about CHUNK_BYTES at a time."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, latest: datetime, reports: dict[str, IngestReport]
+    ) -> None:
+        self.con, self.latest, self.reports = con, latest, reports
+        self.tables: list[pa.Table] = []
+        self.size = 0
+
+    def add(self, table: pa.Table, size: int) -> None:
+        self.tables.append(table)
+        self.size += size
+        if self.size >= reading.CHUNK_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.tables:
+            lines = pa.concat_tables(self.tables)
+            if len(self.tables) > 1:
+                lines = reading.rebatch(lines)
+            load_v1_lines(self.con, lines, self.latest, self.reports)
+        self.tables, self.size = [], 0
 
 
 def _refuse_non_tweets(report: IngestReport) -> None:
@@ -96,23 +201,22 @@ def _refuse_non_tweets(report: IngestReport) -> None:
         )
 
 
-def _record_file(con: duckdb.DuckDBPyConnection, report: IngestReport) -> None:
-    insert_rows(
-        con,
-        "ingested_files",
-        [
-            {
-                "source_file": report.source_file,
-                "file_format": report.file_format,
-                "compression": report.compression,
-                "tweets": report.tweets,
-                "user_observations": report.user_observations,
-                "rejected": report.rejected,
-                "notices": report.notices,
-                "ingested_at": datetime.now(UTC).replace(tzinfo=None),
-            }
-        ],
-    )
+def _record_files(con: duckdb.DuckDBPyConnection, reports: list[IngestReport]) -> None:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows = [
+        {
+            "source_file": report.source_file,
+            "file_format": report.file_format,
+            "compression": report.compression,
+            "tweets": report.tweets,
+            "user_observations": report.user_observations,
+            "rejected": report.rejected,
+            "notices": report.notices,
+            "ingested_at": now,
+        }
+        for report in reports
+    ]
+    insert_rows(con, "ingested_files", rows)
 
 
 def _reject(con: duckdb.DuckDBPyConnection, report: IngestReport, damages: list[Damage]) -> None:
@@ -131,8 +235,8 @@ def _reject(con: duckdb.DuckDBPyConnection, report: IngestReport, damages: list[
     report.records += sum(1 for damage in damages if damage.raw.strip())
 
 
-def _load_v1_lines(
-    con: duckdb.DuckDBPyConnection, path: Path, report: IngestReport, latest: datetime
+def _read_v1_lines(
+    con: duckdb.DuckDBPyConnection, path: Path, report: IngestReport, lines: _LineBuffer
 ) -> None:
     for item in iter_line_chunks(path):
         if isinstance(item, Damage):
@@ -140,7 +244,14 @@ def _load_v1_lines(
             continue
         table, bad_lines = lines_table(item)
         _reject(con, report, bad_lines)
-        load_v1_lines(con, table, report.source_file, latest, report)
+        lines.add(with_source_file(table, report.source_file), len(item.data))
+
+
+def _load_records(
+    con: duckdb.DuckDBPyConnection, records: list[str], report: IngestReport, latest: datetime
+) -> None:
+    table = with_source_file(documents.records_table(records), report.source_file)
+    load_v1_lines(con, table, latest, {report.source_file: report})
 
 
 def _load_v1_array(
@@ -160,7 +271,7 @@ def _load_v1_array(
         container_damage = [d for d in container_damage if d is not cut]
     _reject(con, report, container_damage + ([stop] if stop else []))
     if elements:
-        load_v1_lines(con, documents.records_table(elements), report.source_file, latest, report)
+        _load_records(con, elements, report, latest)
 
 
 def _load_v1_object(
@@ -168,7 +279,7 @@ def _load_v1_object(
 ) -> None:
     text, container_damage = documents.read_text(path)
     _reject(con, report, container_damage)
-    load_v1_lines(con, documents.records_table([text.strip()]), report.source_file, latest, report)
+    _load_records(con, [text.strip()], report, latest)
 
 
 def _load_v2_pages(
@@ -224,7 +335,6 @@ def _load_nothing(
 
 
 _LOADERS: dict[str, Loader] = {
-    detect.V1_LINES: _load_v1_lines,
     detect.V1_ARRAY: _load_v1_array,
     detect.V1_OBJECT: _load_v1_object,
     detect.V2_PAGES: _load_v2_pages,

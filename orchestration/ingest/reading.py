@@ -157,3 +157,13 @@ def _blank_invalid_utf8(chunk: LineChunk, offsets: np.ndarray) -> tuple[pa.Array
             detail = f"byte {error.start} of the line is not UTF-8 ({error.reason})"
             bad.append(Damage(chunk.first_line + index, "invalid_utf8", detail, raw))
     return pa.array(texts, type=pa.large_string()), bad
+
+
+def rebatch(table: pa.Table) -> pa.Table:
+    """One contiguous copy in batches of ``_BATCH_ROWS``: DuckDB pays per Arrow batch, and the
+    lines of many small files would otherwise arrive in hundreds of tiny batches."""
+    batch = table.combine_chunks().to_batches()[0] if table.num_rows else None
+    if batch is None:
+        return table
+    slices = [batch.slice(start, _BATCH_ROWS) for start in range(0, batch.num_rows, _BATCH_ROWS)]
+    return pa.Table.from_batches(slices, schema=table.schema)

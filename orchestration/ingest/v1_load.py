@@ -1,8 +1,8 @@
-"""Run the v1.1 SQL over one table of numbered lines and add what it wrote to the report."""
+"""Run the v1.1 SQL over one table of numbered lines and add what it wrote to each file's report."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime
 
 import duckdb
@@ -13,49 +13,69 @@ from orchestration.ingest.bounds import TWITTER_BIRTH
 from orchestration.ingest.report import IngestReport
 
 
-def _run(con: duckdb.DuckDBPyConnection, sql: str, values: dict[str, object]) -> int:
-    """Execute with the parameters the statement uses; the row count it reports (0 if none)."""
-    used = {name: value for name, value in values.items() if f"${name}" in sql}
-    rows = con.execute(sql, used).fetchall()
-    return int(rows[0][0]) if rows and isinstance(rows[0][0], int) else 0
+def with_source_file(lines: pa.Table, source_file: str) -> pa.Table:
+    """Add the ``source_file`` column the SQL groups by."""
+    column = pa.repeat(pa.scalar(source_file, pa.string()), lines.num_rows)
+    return lines.add_column(0, "source_file", column)
+
+
+def _execute(con: duckdb.DuckDBPyConnection, sql: str, latest: datetime) -> None:
+    values = {"twitter_birth": TWITTER_BIRTH, "latest": latest}
+    con.execute(sql, {name: value for name, value in values.items() if f"${name}" in sql})
+
+
+def _inserted_per_file(con: duckdb.DuckDBPyConnection, sql: str, latest: datetime) -> Counter:
+    """Run an ``INSERT ... RETURNING source_file``; rows inserted per file."""
+    _execute(con, sql, latest)
+    return Counter(row[0] for row in con.fetchall())
 
 
 def load_v1_lines(
     con: duckdb.DuckDBPyConnection,
     lines: pa.Table,
-    source_file: str,
     latest: datetime,
-    report: IngestReport,
+    reports: dict[str, IngestReport],
 ) -> None:
-    """Insert the canonical rows of ``lines`` (columns ``source_line``, ``line``)."""
-    values = {"source_file": source_file, "twitter_birth": TWITTER_BIRTH, "latest": latest}
+    """Insert the canonical rows of ``lines`` (``source_file``, ``source_line``, ``line``)."""
+    statements = v1_sql.statements()
     con.register("ingest_lines", lines)
     try:
-        statements = v1_sql.statements()
-        _run(con, statements["classify"], values)
+        _execute(con, statements["classify"], latest)
         summary = con.execute(
-            "SELECT kind, count(*), sum(missed) FROM ingest_records GROUP BY kind"
+            "SELECT source_file, kind, count(*), sum(missed) FROM ingest_records GROUP BY ALL"
         ).fetchall()
-        kinds = {kind.split(":")[0] for kind, _, _ in summary}
-        # Planning these wide statements costs ~30 ms each: skip those with nothing to insert.
+        kinds = {kind.split(":")[0] for _, kind, _, _ in summary}
+        # Planning these wide statements costs milliseconds: skip those with nothing to insert.
+        tweets = users = Counter()
+        if "tweet" in kinds:
+            tweets = _inserted_per_file(con, statements["tweets"], latest)
         if "tweet" in kinds or "user" in kinds:
-            report.tweets += _run(con, statements["tweets"], values) if "tweet" in kinds else 0
-            report.user_observations += _run(con, statements["user_observations"], values)
+            users = _inserted_per_file(con, statements["user_observations"], latest)
         if "notice" in kinds:
-            _run(con, statements["notices"], values)
+            _execute(con, statements["notices"], latest)
         if "reject" in kinds:
-            _run(con, statements["rejects"], values)
+            _execute(con, statements["rejects"], latest)
     finally:
         con.execute("DROP TABLE IF EXISTS ingest_records")
         con.unregister("ingest_lines")
-    rejected: Counter[str] = Counter()
-    notices: Counter[str] = Counter()
-    for kind, count, missed in summary:
+    _add_to_reports(reports, summary, tweets, users)
+
+
+def _add_to_reports(
+    reports: dict[str, IngestReport], summary: list[tuple], tweets: Counter, users: Counter
+) -> None:
+    rejected: dict[str, Counter] = defaultdict(Counter)
+    notices: dict[str, Counter] = defaultdict(Counter)
+    for source_file, kind, count, missed in summary:
+        report = reports[source_file]
         report.records += count
         if kind.startswith("reject:"):
-            rejected[kind.removeprefix("reject:")] += count
+            rejected[source_file][kind.removeprefix("reject:")] += count
         elif kind.startswith("notice:"):
-            notices[kind.removeprefix("notice:")] += count
+            notices[source_file][kind.removeprefix("notice:")] += count
             report.missed_tweets += int(missed or 0)
-    report.add_rejected(rejected)
-    report.add_notices(notices)
+    for source_file, report in reports.items():
+        report.tweets += tweets[source_file]
+        report.user_observations += users[source_file]
+        report.add_rejected(rejected[source_file])
+        report.add_notices(notices[source_file])

@@ -1,6 +1,7 @@
 """Twitter API v1.1 records → canonical rows, inside DuckDB.
 
-Lines arrive as a relation ``ingest_lines(source_line BIGINT, line VARCHAR)``. Each line is parsed
+Lines arrive as a relation ``ingest_lines(source_file, source_line, line)`` (several small files
+can share one run of the statements). Each line is parsed
 once: ``json_extract_string(line, [paths])`` pulls every value the canonical rows need in one pass
 (measured faster than ``json_transform`` into a deep STRUCT; no schema inference either). The values
 land, one column per path, in the temp table ``ingest_records`` with the line's kind (tweet, bare
@@ -122,7 +123,7 @@ def _tweet_columns(p: _Paths, t: str) -> dict[str, str]:
         "retweet_count": _cast(p(f"{t}.retweet_count"), "BIGINT"),
         "favorite_count": _cast(p(f"{t}.favorite_count"), "BIGINT"),
         "is_embedded": "false" if t == TOP else "true",
-        "source_file": "$source_file",
+        "source_file": "source_file",
         "source_line": "source_line",
         "api_version": "'v1.1'",
     }
@@ -143,7 +144,7 @@ def _user_columns(p: _Paths, u: str, observed_at: str) -> dict[str, str]:
     )
     return {
         **columns,
-        "source_file": "$source_file",
+        "source_file": "source_file",
         "source_line": "source_line",
         "api_version": "'v1.1'",
     }
@@ -172,7 +173,7 @@ def _embedded_ok(p: _Paths, t: str) -> str:
 def _tweets(p: _Paths) -> str:
     parts = [_select(_tweet_columns(p, TOP), TWEET_COLUMNS, "kind = 'tweet'")]
     parts += [_select(_tweet_columns(p, t), TWEET_COLUMNS, _embedded_ok(p, t)) for t in EMBEDDED]
-    return "INSERT INTO raw.tweets\n" + "\nUNION ALL\n".join(parts)
+    return "INSERT INTO raw.tweets\n" + "\nUNION ALL\n".join(parts) + "\nRETURNING source_file"
 
 
 def _users(p: _Paths) -> str:
@@ -189,7 +190,11 @@ def _users(p: _Paths) -> str:
     ]
     bare = _user_columns(p, TOP, _utc(p("$.status.created_at")))
     parts.append(_select(bare, _USER_TYPES, "kind = 'user'"))
-    return "INSERT INTO raw.user_observations\n" + "\nUNION ALL\n".join(parts)
+    return (
+        "INSERT INTO raw.user_observations\n"
+        + "\nUNION ALL\n".join(parts)
+        + "\nRETURNING source_file"
+    )
 
 
 def _notices(p: _Paths) -> str:
@@ -219,7 +224,7 @@ SELECT notice_type,
     END AS user_id,
     CASE notice_type WHEN 'limit' THEN missed END AS missed_tweets,
     epoch_ms(try_cast(CASE notice_type {timestamps} END AS BIGINT)) AS notice_at,
-    $source_file AS source_file,
+    source_file,
     source_line
 FROM (SELECT *, substr(kind, 8) AS notice_type FROM ingest_records WHERE kind LIKE 'notice:%')
 """
@@ -231,13 +236,13 @@ def _rejects() -> str:
     )
     return f"""
 INSERT INTO raw.rejected_records
-SELECT $source_file, rec.source_line, reason,
+SELECT rec.source_file, rec.source_line, reason,
     CASE reason {details} END
         || CASE WHEN rec.created IS NOT NULL THEN ' (created_at ' || rec.created || ')' ELSE '' END,
     left(rtrim(l.line, e'\r\n'), {REJECTED_TEXT_LIMIT})
-FROM (SELECT source_line, created, substr(kind, 8) AS reason
+FROM (SELECT source_file, source_line, created, substr(kind, 8) AS reason
       FROM ingest_records WHERE kind LIKE 'reject:%') AS rec
-JOIN ingest_lines AS l USING (source_line)
+JOIN ingest_lines AS l USING (source_file, source_line)
 """
 
 
@@ -285,9 +290,9 @@ SELECT * EXCLUDE (valid), {kind} AS kind
 FROM (
     SELECT *, {created} AS created, {missed} AS missed
     FROM (
-        SELECT source_line, v IS NOT NULL AS valid, {split}
+        SELECT source_file, source_line, v IS NOT NULL AS valid, {split}
         FROM (
-            SELECT source_line, try(json_extract_string(line, {path_list})) AS v
+            SELECT source_file, source_line, try(json_extract_string(line, {path_list})) AS v
             FROM ingest_lines
             WHERE NOT (strlen(line) < 16 AND trim(line, e' \t\r\n') = '')
         )
