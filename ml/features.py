@@ -123,10 +123,16 @@ def missing_fields(profiles: pd.DataFrame, features: list[str] | None = None) ->
             absent[:, j] = name not in profiles.columns
         else:
             absent[:, j] = _absent(profiles, name)
-    names = np.array(needed, dtype=object)
-    if not absent.any():
-        return [[] for _ in range(len(profiles))]
-    return [list(names[row]) for row in absent]
+    result: list[list[str]] = [[] for _ in range(len(profiles))]
+    incomplete = np.flatnonzero(absent.any(axis=1))
+    if len(incomplete) == 0:
+        return result
+    # few distinct patterns of absence: name each once, then hand out copies
+    patterns, which = np.unique(absent[incomplete], axis=0, return_inverse=True)
+    named = [[needed[j] for j in np.flatnonzero(pattern)] for pattern in patterns]
+    for row, pattern in zip(incomplete, which.ravel(), strict=True):
+        result[row] = list(named[pattern])
+    return result
 
 
 def _absent(profiles: pd.DataFrame, name: str) -> np.ndarray:

@@ -38,7 +38,7 @@ def score_accounts(
             "threshold": np.full(len(profiles), float(model.threshold)),
             "model_version": model.version or UNSAVED_VERSION,
             "missing_fields": missing_fields(profiles, model.feature_names),
-            "top_reasons": reasons,
+            "top_reasons": pd.Series(pd.arrays.ArrowStringArray(reasons)),
             "scored_at": np.full(len(profiles), stamp.to_datetime64()),
         }
     )
