@@ -28,9 +28,9 @@ hourly as (
 
 ),
 
-notices as (
+limit_notices as (
 
-    select * from {{ ref('stg_twitter__stream_notices') }}
+    select * from {{ ref('int_limit_notices_differenced') }}
 
 ),
 
@@ -93,12 +93,11 @@ limits as (
     select
         campaigns.campaign_id,
         count(*) as limit_notices,
-        sum(notices.missed_tweets) as missed_tweets
-    from notices
+        sum(limit_notices.newly_missed_tweets) as missed_tweets
+    from limit_notices
     inner join campaigns
-        on notices.notice_at >= campaigns.start_at
-        and notices.notice_at <= campaigns.end_at
-    where notices.notice_type = 'limit'
+        on limit_notices.notice_at >= campaigns.start_at
+        and limit_notices.notice_at <= campaigns.end_at
     group by campaigns.campaign_id
 
 )
