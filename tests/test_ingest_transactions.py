@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration.ingest import (
+    NotTweetsError,
     discover_landing_files,
     ingest_file,
     ingest_files,
@@ -160,11 +162,32 @@ def test_discover_landing_files_lists_tweet_files_only(tmp_path):
 
 
 def test_report_metadata_is_flat_and_json_friendly(con, tmp_path):
-    import json
-
     report = ingest_file(con, _collection(tmp_path, 1, 20))
     metadata = report.to_metadata()
     assert json.loads(json.dumps(metadata)) == metadata
     assert all(not isinstance(v, dict | list) for v in metadata.values())
     assert metadata["rejected_malformed_json"] == 1
     assert metadata["notices_limit"] == 2 and metadata["missed_tweets"] == 10
+
+
+def test_backfill_batches_small_files_like_single_ingests(tmp_path):
+    files = [_collection(tmp_path, start, 15) for start in (1, 100, 200, 300)]
+    array = tmp_path / "dump.json"
+    array.write_text(json.dumps([tweet(900), tweet(901)]))
+    files.insert(2, array)
+    with duckdb.connect() as batched, duckdb.connect() as single:
+        reports = ingest_files(batched, files)
+        singles = [ingest_file(single, path) for path in files]
+        assert [r.to_metadata() for r in reports] == [r.to_metadata() for r in singles]
+        assert _state(batched) == _state(single)
+
+
+def test_backfill_lands_the_good_files_and_raises_for_the_bad_one(con, tmp_path):
+    good = [_collection(tmp_path, 1, 10), _collection(tmp_path, 100, 10)]
+    bad = tmp_path / "labels.jsonl"
+    bad.write_text('{"id": "1", "label": "bot"}\n{"id": "2", "label": "human"}\n')
+    later = _collection(tmp_path, 200, 10)
+    with pytest.raises(NotTweetsError, match=r"labels\.jsonl"):
+        ingest_files(con, [*good, bad, later])
+    landed = {r[0] for r in con.execute("SELECT source_file FROM raw.ingested_files").fetchall()}
+    assert landed == {str(p.resolve()) for p in good}
