@@ -118,7 +118,7 @@ def make_accounts(
     traits = draw_traits(rng, is_bot, kinds, overlap, max_age)
     created = anchors - traits.age_days * DAY + rng.uniform(0, DAY, n)
     user_id = user_ids_for(created, rng, taken_ids)
-    lang = identity.draw_languages(rng, is_bot, home_period)
+    lang = identity.draw_languages(rng, is_bot, home_period, kinds)
     tz_group = identity.time_zone_group(rng, lang)
     age_noise = np.exp(0.3 * rng.standard_normal(n))
     statuses0 = np.maximum(1, traits.statuses_per_day * traits.age_days * age_noise)

@@ -86,20 +86,23 @@ class NameMaker:
 
 
 def draw_languages(
-    rng: np.random.Generator, is_bot: np.ndarray, home_period: np.ndarray
+    rng: np.random.Generator, is_bot: np.ndarray, home_period: np.ndarray, kinds: np.ndarray
 ) -> np.ndarray:
-    """Primary tweet language per account. MacronLeaks-period humans are French and English;
-    its bots mostly English (the operation targeted English-speaking audiences too)."""
+    """Primary tweet language per account. MacronLeaks-period people are French and English, its
+    opinion leaders and bots mostly English (the push came largely from US accounts)."""
     others = ["de", "es", "it", "pt", "nl", "und"]
     tables = {
-        ("macronleaks", False): (["fr", "en", *others], [0.42, 0.48] + [0.10 / 6] * 6),
-        ("macronleaks", True): (["en", "fr", *others], [0.74, 0.20] + [0.06 / 6] * 6),
-        ("us2016", False): (["en", "fr", *others], [0.86, 0.07] + [0.07 / 6] * 6),
-        ("us2016", True): (["en", "fr", *others], [0.93, 0.04] + [0.03 / 6] * 6),
+        ("macronleaks", "human"): (["fr", "en", *others], [0.42, 0.48] + [0.10 / 6] * 6),
+        ("macronleaks", "influencer"): (["en", "fr", *others], [0.50, 0.46] + [0.04 / 6] * 6),
+        ("macronleaks", "bot"): (["en", "fr", *others], [0.70, 0.24] + [0.06 / 6] * 6),
+        ("us2016", "human"): (["en", "fr", *others], [0.86, 0.07] + [0.07 / 6] * 6),
+        ("us2016", "influencer"): (["en", "fr", *others], [0.90, 0.06] + [0.04 / 6] * 6),
+        ("us2016", "bot"): (["en", "fr", *others], [0.93, 0.04] + [0.03 / 6] * 6),
     }
+    group = np.where(is_bot, "bot", np.where(kinds == "influencer", "influencer", "human"))
     out = np.empty(len(is_bot), dtype=object)
-    for (period, bot), (langs, probs) in tables.items():
-        mask = (home_period == period) & (is_bot == bot)
+    for (period, name), (langs, probs) in tables.items():
+        mask = (home_period == period) & (group == name)
         out[mask] = rng.choice(langs, size=int(mask.sum()), p=probs)
     return out
 

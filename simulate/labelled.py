@@ -57,9 +57,7 @@ def write_labelled_set(
             )
         handle.write("]\n")
     return {
-        "labelled_dir": str(out_dir),
         "labelled_accounts": n,
         "labelled_bots": int(bots),
-        "labelled_tsv": str(tsv),
-        "labelled_tweets_json": str(tweets),
+        "labelled_files": [tsv.name, tweets.name],
     }

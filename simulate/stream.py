@@ -83,7 +83,7 @@ class Stream:
         self.on_hour = on_hour
         self.tz_hours = np.array([TZ_HOURS[g] for g in self.acc.tz_group.tolist()])
         self.flat = self.acc.looks_bot_activity
-        self.popularity = (self.acc.followers0 + 10.0) ** 0.6
+        self.popularity = (self.acc.followers0 + 10.0) ** 0.45
         gap = (PERIODS[1].start - PERIODS[0].end).total_seconds() / DAY
         # Reused bots did not post between the campaigns: their statuses_count stood still.
         self.dormant_days = np.where(population.role == "reused_bot", gap, 0.0).tolist()
