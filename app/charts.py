@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import altair as alt
-import networkx as nx
 import pandas as pd
 
 CLASS_SCALE = alt.Scale(
@@ -217,6 +216,8 @@ def calibration(
 
 def network(nodes: pd.DataFrame, edges: pd.DataFrame, seed: int = 7) -> alt.LayerChart:
     """A node-link drawing: a spring layout computed here, nodes coloured by account class."""
+    import networkx as nx  # only this page needs it; keeps the first render of others quick
+
     graph = nx.Graph()
     graph.add_nodes_from(nodes["user_id"])
     graph.add_weighted_edges_from(edges[["user_a", "user_b", "weight"]].itertuples(index=False))
@@ -234,12 +235,13 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, seed: int = 7) -> alt.Laye
         y2=[layout[b][1] for b in edges["user_b"]],
     )
     hidden = alt.Axis(title=None, labels=False, ticks=False, grid=False, domain=False)
+    room = alt.Scale(padding=24, zero=False, nice=False)  # keep edge nodes inside the frame
     links = (
         alt.Chart(segments)
         .mark_rule(color="#bbb")
         .encode(
-            x=alt.X("x:Q", axis=hidden),
-            y=alt.Y("y:Q", axis=hidden),
+            x=alt.X("x:Q", axis=hidden, scale=room),
+            y=alt.Y("y:Q", axis=hidden, scale=room),
             x2="x2:Q",
             y2="y2:Q",
             strokeWidth=alt.StrokeWidth("weight:Q", legend=None, scale=alt.Scale(range=[0.5, 3])),
@@ -249,8 +251,8 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, seed: int = 7) -> alt.Laye
         alt.Chart(placed)
         .mark_circle(opacity=0.9, stroke="white", strokeWidth=0.8)
         .encode(
-            x=alt.X("x:Q", axis=hidden),
-            y=alt.Y("y:Q", axis=hidden),
+            x=alt.X("x:Q", axis=hidden, scale=room),
+            y=alt.Y("y:Q", axis=hidden, scale=room),
             size=alt.Size("degree:Q", legend=None, scale=alt.Scale(range=[60, 400])),
             color=alt.Color("account_class:N", scale=CLASS_SCALE, legend=CLASS_LEGEND),
             tooltip=[

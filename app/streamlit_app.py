@@ -20,6 +20,9 @@ from app import ui  # noqa: E402
 # Paths are relative to this script, which is how st.Page resolves them.
 PAGES = Path("views")
 
+# Readers, not developers: no "Deploy" button, no tracebacks (pages show messages instead).
+st.set_option("client.toolbarMode", "viewer")
+st.set_option("client.showErrorDetails", "none")
 st.set_page_config(page_title="botwatch", page_icon=":material/radar:", layout="wide")
 
 snap = ui.start_run()

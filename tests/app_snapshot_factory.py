@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from botwatch import snapshot
@@ -72,12 +73,14 @@ ALL_TABLES = (
 )
 
 
-def accounts_frame(seed: int = 1) -> pd.DataFrame:
+def accounts_frame(seed: int = 1, accounts: int = BOTS + HUMANS + UNSCORED) -> pd.DataFrame:
+    """Accounts: the first quarter bots, then two thirds humans, the rest unscored."""
     rng = random.Random(seed)
+    bots, humans = accounts // 4, (2 * accounts) // 3
     rows = []
-    for i in range(BOTS + HUMANS + UNSCORED):
+    for i in range(accounts):
         user_id = str(1000 + i)
-        kind = "bot" if i < BOTS else "human" if i < BOTS + HUMANS else "unscored"
+        kind = "bot" if i < bots else "human" if i < bots + humans else "unscored"
         score = (
             rng.uniform(0.7, 0.99)
             if kind == "bot"
@@ -103,7 +106,7 @@ def accounts_frame(seed: int = 1) -> pd.DataFrame:
                 "name": f"Account {i}",
                 "description": "tweets about elections",
                 "location": "Paris" if i % 2 else None,
-                "account_created_at": datetime(2015, 1, 1) + timedelta(days=20 * i),
+                "account_created_at": datetime(2010, 1, 1) + timedelta(days=(20 * i) % 2900),
                 "lang": "fr",
                 "followers_count": 10 * i + 3,
                 "friends_count": 2000 - i,
@@ -127,38 +130,40 @@ def accounts_frame(seed: int = 1) -> pd.DataFrame:
 
 
 def tweets_frame(accounts: pd.DataFrame, tweets: int, seed: int = 2) -> pd.DataFrame:
-    rng = random.Random(seed)
-    ids = list(accounts["user_id"])
-    bots = ids[:BOTS]
-    start = datetime(2017, 5, 1)
-    rows = []
-    for n in range(tweets):
-        author = rng.choice(bots) if rng.random() < 0.4 else rng.choice(ids)
-        retweet = rng.random() < 0.6
-        rows.append(
-            {
-                "tweet_id": str(900000 + n),
-                "created_at": start + timedelta(minutes=rng.randrange(7 * 24 * 60)),
-                "author_id": author,
-                "lang": rng.choices(["en", "fr", "de", "es"], [5, 4, 1, 1])[0],
-                "tweet_type": "retweet" if retweet else "original",
-                "retweeted_user_id": rng.choice(ids[BOTS : BOTS + 6]) if retweet else None,
-                "campaign_id": "macronleaks",
-            }
-        )
-    for n in range(30):  # the reused bot and a few others in the 2016 campaign
-        rows.append(
-            {
-                "tweet_id": str(800000 + n),
-                "created_at": datetime(2016, 10, 20) + timedelta(hours=7 * n),
-                "author_id": REUSED_BOT if n % 2 else rng.choice(bots),
-                "lang": "en",
-                "tweet_type": "original",
-                "retweeted_user_id": None,
-                "campaign_id": "us2016",
-            }
-        )
-    return pd.DataFrame(rows)
+    """``tweets`` campaign tweets over a week (bots post 40% of them), and 30 tweets of 2016."""
+    rng = np.random.default_rng(seed)
+    ids = accounts["user_id"].to_numpy()
+    bots = ids[accounts["account_class"].to_numpy() == "bot"]
+    popular = ids[len(bots) : len(bots) + 6]
+    by_bot = rng.random(tweets) < 0.4
+    authors = np.where(by_bot, rng.choice(bots, tweets), rng.choice(ids, tweets))
+    retweet = rng.random(tweets) < 0.6
+    campaign = pd.DataFrame(
+        {
+            "tweet_id": (900000 + np.arange(tweets)).astype(str),
+            "created_at": pd.Timestamp("2017-05-01")
+            + pd.to_timedelta(rng.integers(0, 7 * 24 * 60, tweets), unit="min"),
+            "author_id": authors,
+            "lang": rng.choice(
+                ["en", "fr", "de", "es"], tweets, p=[5 / 11, 4 / 11, 1 / 11, 1 / 11]
+            ),
+            "tweet_type": np.where(retweet, "retweet", "original"),
+            "retweeted_user_id": np.where(retweet, rng.choice(popular, tweets), None),
+            "campaign_id": "macronleaks",
+        }
+    )
+    earlier = pd.DataFrame(  # the reused bot and a few other bots in the 2016 campaign
+        {
+            "tweet_id": (800000 + np.arange(30)).astype(str),
+            "created_at": pd.Timestamp("2016-10-20") + pd.to_timedelta(7 * np.arange(30), unit="h"),
+            "author_id": np.where(np.arange(30) % 2 == 1, REUSED_BOT, rng.choice(bots, 30)),
+            "lang": "en",
+            "tweet_type": "original",
+            "retweeted_user_id": None,
+            "campaign_id": "us2016",
+        }
+    )
+    return pd.concat([campaign, earlier], ignore_index=True)
 
 
 MART_SQL = {
@@ -341,11 +346,17 @@ GRAPHML = """<?xml version="1.0"?><graphml xmlns="http://graphml.graphdrawing.or
 
 
 def write_database(
-    path: Path, *, generation: int = 0, omit: tuple[str, ...] = ()
+    path: Path,
+    *,
+    generation: int = 0,
+    omit: tuple[str, ...] = (),
+    tweets: int | None = None,
+    accounts: int = BOTS + HUMANS + UNSCORED,
 ) -> dict[str, int]:
-    """Write every table of ``ALL_TABLES`` but those in ``omit``; returns their row counts."""
-    accounts = accounts_frame()
-    tweets = tweets_frame(accounts, BASE_TWEETS + generation)
+    """Write every table of ``ALL_TABLES`` but those in ``omit``; returns their row counts.
+    ``tweets`` (default ``BASE_TWEETS + generation``) and ``accounts`` set the size."""
+    accounts = accounts_frame(accounts=accounts)
+    tweets = tweets_frame(accounts, tweets if tweets is not None else BASE_TWEETS + generation)
     con = duckdb.connect(str(path))
     try:
         con.register("accounts", accounts)
@@ -374,11 +385,15 @@ def publish_test_snapshot(
     omit: tuple[str, ...] = (),
     model_card: str | None = "# Model card\n\nThreshold 0.5. Trained on simulated accounts.\n",
     run_id: str | None = None,
+    size: dict[str, int] | None = None,
 ) -> Path:
-    """Publish a snapshot with ``botwatch.snapshot.publish`` (the pipeline's own step)."""
+    """Publish a snapshot with ``botwatch.snapshot.publish`` (the pipeline's own step);
+    ``size`` may set ``tweets`` and ``accounts``."""
 
     def write(folder: Path) -> dict:
-        tables = write_database(folder / snapshot.DATABASE, generation=generation, omit=omit)
+        tables = write_database(
+            folder / snapshot.DATABASE, generation=generation, omit=omit, **(size or {})
+        )
         if model_card is not None:
             (folder / "model_card.md").write_text(model_card)
             networks = folder / "networks"

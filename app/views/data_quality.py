@@ -5,8 +5,8 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
+from app import charts, queries, ui
 from app import format as fmt
-from app import queries, ui
 
 snap = ui.snapshot()
 st.title("Data quality")
@@ -41,7 +41,7 @@ else:
             x=alt.X("records:Q", title="Records quarantined"),
             tooltip=["reason:N", alt.Tooltip("records:Q", format=",")],
         )
-        .properties(height=40 + 26 * len(rejected)),
+        .properties(autosize=charts.FIT_WIDTH, height=26 * len(rejected)),
         width="stretch",
     )
     ui.downloadable_table(rejected, "rejected records by reason")

@@ -61,7 +61,7 @@ else:
 st.subheader("Model card")
 card = snap.model_card()
 if card:
-    with st.container(border=True, height=520):
+    with st.container(border=True):
         st.markdown(card)
 else:
     ui.not_in_snapshot("The model card")
