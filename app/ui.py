@@ -98,6 +98,8 @@ def downloadable_table(
         if column in shown.columns:
             shown[column] = pd.to_numeric(shown[column], errors="coerce") * 100
             config.setdefault(column, SHARE)
+    for column in shown.columns:
+        config[column] = readable_column(column, shown[column], config.get(column))
     st.dataframe(
         shown,
         hide_index=True,
@@ -113,6 +115,31 @@ def downloadable_table(
         key=f"download-{slug(title)}",
         on_click="ignore",
     )
+
+
+def heading(column: str) -> str:
+    """'first_tweet_at' -> 'First tweet at'."""
+    words = column.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def readable_column(column: str, values: pd.Series, given: Any) -> Any:
+    """A column's display: a heading for people, counts with thousands separators, times to the
+    minute. A configuration given by the page wins, except that it gets the heading too."""
+    label = heading(column)
+    if given is not None:
+        if isinstance(given, dict) and not given.get("label"):
+            return {**given, "label": label}
+        return given
+    if pd.api.types.is_bool_dtype(values):
+        return st.column_config.CheckboxColumn(label)
+    if pd.api.types.is_integer_dtype(values):
+        return st.column_config.NumberColumn(label, format="localized")
+    if pd.api.types.is_float_dtype(values):
+        return st.column_config.NumberColumn(label, format="%.2f")
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm")
+    return st.column_config.Column(label)
 
 
 def file_downloads(files: list[Path], key: str) -> None:

@@ -8,7 +8,13 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pytest
-from app_snapshot_factory import REUSED_BOT, THRESHOLD, TROLLS, publish_test_snapshot
+from app_snapshot_factory import (
+    REUSED_BOT,
+    THRESHOLD,
+    TROLLS,
+    campaign_tweets,
+    publish_test_snapshot,
+)
 
 from app import charts, queries
 from app import format as fmt
@@ -175,3 +181,16 @@ def test_reused_bots_of_a_campaign(snap) -> None:
     summary = queries.reuse_summary(snap, "macronleaks")
     assert summary["reused_accounts"].iloc[0] == len(reused)
     assert queries.reused_accounts(snap, "us2016").empty
+
+
+def test_a_render_keeps_its_snapshot_while_newer_ones_are_published(tmp_path: Path) -> None:
+    publish_test_snapshot(tmp_path, generation=0)
+    first = resolve(tmp_path)
+    for generation in range(1, 5):  # enough publishes for the first folder to be pruned
+        publish_test_snapshot(tmp_path, generation=generation)
+    assert not first.folder.exists()
+    tweets = "SELECT tweets FROM fct_campaign_summary WHERE campaign_id = 'macronleaks'"
+    assert first.query(tweets)["tweets"][0] == campaign_tweets(0)
+    latest = resolve(tmp_path)
+    assert latest.query(tweets)["tweets"][0] == campaign_tweets(4)
+    assert latest.manifest["run_id"] == "test-run-4"
