@@ -7,6 +7,7 @@ import csv
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -618,27 +619,26 @@ def test_seed_campaigns_are_the_agreed_definitions() -> None:
 # Quality gates: a bad batch stops the marts, which keep their last good contents
 
 
-def test_blocking_test_failure_keeps_previous_marts(tmp_path: Path) -> None:
+def test_blocking_test_failure_keeps_previous_marts(built: Built, tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
-    batch = make_batch(seed=11, n_tweets=300)
-    with new_warehouse(warehouse) as con:
-        fill(con, batch)
-    code, _ = run_dbt(["build", *CORE], warehouse, tmp_path / "good")
-    assert code == 0
+    shutil.copyfile(built.warehouse, warehouse)  # the last good build, marts included
     before = query(warehouse, "select * from marts.fct_campaign_summary order by campaign_id")
+    tweets_before = query(warehouse, "select count(*) from marts.fct_tweets")
 
-    bad = {**batch.tweets[0], "tweet_id": "bad-1", "author_id": None, "source_file": "bad.jsonl"}
+    bad = {**built.batch.tweets[0], "tweet_id": "bad-1", "author_id": None, "source_file": "bad"}
     with duckdb.connect(str(warehouse)) as con:
         insert(con, "raw.tweets", [bad])
-    code, statuses = run_dbt(["build", *CORE], warehouse, tmp_path / "bad")
+    code, statuses = run_dbt(["build", *CORE], warehouse, tmp_path)
 
     assert code != 0
     failed = {uid.split(".")[2] for uid, status in statuses.items() if status in ("fail", "error")}
     assert failed == {"not_null_stg_twitter__tweets_author_id"}
     assert statuses["model.botwatch.fct_campaign_summary"] == "skipped"
     assert statuses["model.botwatch.dim_accounts"] == "skipped"
-    after = query(warehouse, "select * from marts.fct_campaign_summary order by campaign_id")
-    assert after == before
+    assert (
+        query(warehouse, "select * from marts.fct_campaign_summary order by campaign_id") == before
+    )
+    assert query(warehouse, "select count(*) from marts.fct_tweets") == tweets_before
 
 
 # ---------------------------------------------------------------------------------------------
