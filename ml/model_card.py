@@ -9,7 +9,6 @@ from ml.train import TrainedClassifier
 _FEATURE_NOTES = {
     "favourites_growth_rate": "likes given per day of account age at observation",
     "favourites_per_tweet": "likes given per tweet written (+1)",
-    "favourites_count": "likes given in total",
     "geo_enabled": "the user switched on location tagging",
     "description_length": "characters in the profile description (0 when none)",
 }

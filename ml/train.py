@@ -68,15 +68,18 @@ def linear_model(c: float, random_state: int = 0) -> Pipeline:
     )
 
 
-def classifier_pipeline(c: float, random_state: int = 0) -> Pipeline:
-    """Profiles → features → calibrated linear model."""
+def classifier_pipeline(
+    c: float, random_state: int = 0, features: list[str] | None = None
+) -> Pipeline:
+    """Profiles → features (default ``FEATURE_NAMES``) → calibrated linear model."""
     calibrated = CalibratedClassifierCV(
         linear_model(c, random_state),
         method="sigmoid",
         cv=StratifiedKFold(CALIBRATION_FOLDS, shuffle=True, random_state=random_state),
         ensemble=False,
     )
-    return Pipeline([("features", ProfileFeatures(FEATURE_NAMES)), ("classifier", calibrated)])
+    step = ProfileFeatures(list(features or FEATURE_NAMES))
+    return Pipeline([("features", step), ("classifier", calibrated)])
 
 
 def _labels(frame: pd.DataFrame) -> np.ndarray:
@@ -102,13 +105,19 @@ def cv_splits(frame: pd.DataFrame, y: np.ndarray, random_state: int) -> tuple[st
 
 
 def out_of_fold(
-    frame: pd.DataFrame, y: np.ndarray, c: float, folds: list, random_state: int
+    frame: pd.DataFrame,
+    y: np.ndarray,
+    c: float,
+    folds: list,
+    random_state: int,
+    features: list[str] | None = None,
 ) -> tuple[np.ndarray, list[float]]:
     """Out-of-fold probabilities of the candidate with strength ``c`` and the Brier per fold."""
     predictions = np.empty(len(frame))
     briers = []
     for train, test in folds:
-        model = clone(classifier_pipeline(c, random_state)).fit(frame.iloc[train], y[train])
+        model = clone(classifier_pipeline(c, random_state, features))
+        model.fit(frame.iloc[train], y[train])
         predictions[test] = model.predict_proba(frame.iloc[test])[:, 1]
         briers.append(brier_score_loss(y[test], predictions[test]))
     return predictions, briers
@@ -121,14 +130,21 @@ def choose_threshold(y: np.ndarray, probabilities: np.ndarray) -> float:
     return float(THRESHOLD_GRID[best[np.argmin(np.abs(THRESHOLD_GRID[best] - 0.5))]])
 
 
-def train_classifier(frame: pd.DataFrame, random_state: int = 0) -> TrainedClassifier:
-    """Fit the classifier on a labelled frame (``LABELLED_ACCOUNT_COLUMNS``)."""
+def train_classifier(
+    frame: pd.DataFrame, random_state: int = 0, features: list[str] | None = None
+) -> TrainedClassifier:
+    """Fit the classifier on a labelled frame (``LABELLED_ACCOUNT_COLUMNS``).
+
+    ``features`` defaults to ``FEATURE_NAMES``, the set that holds up across populations; any of
+    ``ALL_FEATURES`` may be given for a model meant only for the training population.
+    """
+    features = list(features or FEATURE_NAMES)
     frame = frame.reset_index(drop=True)
     y = _labels(frame)
     cv_kind, folds = cv_splits(frame, y, random_state)
     results = {}
     for c in CANDIDATE_C:
-        predictions, briers = out_of_fold(frame, y, c, folds, random_state)
+        predictions, briers = out_of_fold(frame, y, c, folds, random_state, features)
         error = float(np.std(briers, ddof=1) / np.sqrt(len(briers))) if len(briers) > 1 else 0.0
         results[c] = (predictions, float(np.mean(briers)), error)
     best_c = min(results, key=lambda c: results[c][1])
@@ -137,7 +153,7 @@ def train_classifier(frame: pd.DataFrame, random_state: int = 0) -> TrainedClass
     oof = results[chosen][0]
     threshold = choose_threshold(y, oof)
 
-    pipeline = classifier_pipeline(chosen, random_state).fit(frame, y)
+    pipeline = classifier_pipeline(chosen, random_state, features).fit(frame, y)
     cv_metrics = {
         "cv": cv_kind,
         "folds": len(folds),
@@ -162,7 +178,7 @@ def train_classifier(frame: pd.DataFrame, random_state: int = 0) -> TrainedClass
     return TrainedClassifier(
         pipeline=pipeline,
         threshold=threshold,
-        feature_names=list(FEATURE_NAMES),
+        feature_names=features,
         summary=summary,
         cv_metrics=cv_metrics,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -62,3 +64,15 @@ def test_training_refuses_bad_labels(labelled):
     broken.loc[0, "is_bot"] = pd.NA
     with pytest.raises(ValueError, match="without a label"):
         train_classifier(broken)
+
+
+def test_a_chosen_feature_set_is_used_and_recorded(labelled):
+    from ml.features import BOTOMETER_LITE_FEATURES
+    from ml.score import score_accounts
+
+    model = train_classifier(labelled, features=BOTOMETER_LITE_FEATURES)
+    assert model.feature_names == BOTOMETER_LITE_FEATURES
+    scores = score_accounts(model, labelled.head(20), pd.Timestamp("2026-11-28"))
+    reasons = [r["feature"] for text in scores["top_reasons"] for r in json.loads(text)]
+    assert set(reasons) <= set(BOTOMETER_LITE_FEATURES)
+    assert len(set(reasons)) > 1
