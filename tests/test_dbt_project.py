@@ -611,8 +611,8 @@ def test_seed_campaigns_are_the_agreed_definitions() -> None:
     if hasattr(simulate, "CAMPAIGNS"):
         for definition in simulate.CAMPAIGNS:
             seeded = campaigns[definition["campaign_id"]]
-            for key in ("hashtags", "keywords", "languages"):
-                assert (definition.get(key) or "") == (seeded[key] or ""), key
+            for key in ("name", "hashtags", "keywords", "languages", "start_at", "end_at"):
+                assert str(definition.get(key) or "") == str(seeded[key] or ""), key
 
 
 # ---------------------------------------------------------------------------------------------
