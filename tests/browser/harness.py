@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -96,6 +97,22 @@ def wait_for_render(page, timeout_ms: int = 120_000) -> None:
     page.wait_for_function(RENDERED, timeout=timeout_ms)
     page.wait_for_timeout(400)
     page.wait_for_function(RENDERED, timeout=timeout_ms)
+
+
+def wait_for_rerun(page, action, timeout_ms: int = 120_000) -> None:
+    """Do ``action`` (a click, a key) and wait for the script run it starts to finish: first for
+    the run to begin (it may be over already when the app is quick), then for the render."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    action()
+    with contextlib.suppress(PlaywrightTimeout):  # the run may be over before we look
+        page.wait_for_function(
+            """() => document.querySelector('[data-testid="stApp"]')
+                .getAttribute('data-test-script-state') !== 'notRunning'
+                || document.querySelector('[data-stale="true"]') !== null""",
+            timeout=3_000,
+        )
+    wait_for_render(page, timeout_ms)
 
 
 def exceptions_on(page) -> list[str]:

@@ -21,6 +21,7 @@ from harness import (
     running_app,
     screenshot,
     wait_for_render,
+    wait_for_rerun,
 )
 
 from app import format as fmt
@@ -39,15 +40,25 @@ def open_and_time(page, url: str) -> float:
 
 
 def go_to(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNavLink"]', has_text=title).first.click()
-    page.wait_for_url(re.compile(r".*"), timeout=10_000)
+    heading = page.locator('[data-testid="stMain"] h1').first.inner_text()
+    link = page.locator('[data-testid="stSidebarNavLink"]', has_text=title).first
+    wait_for_rerun(page, link.click)
+    page.wait_for_function(  # the new page's title is on screen
+        "(old) => document.querySelector('[data-testid=\"stMain\"] h1').innerText !== old",
+        arg=heading,
+        timeout=60_000,
+    )
     wait_for_render(page)
 
 
 def search(page, text: str) -> None:
     box = page.get_by_label("Search an account")
     box.fill(text)
-    box.press("Enter")
+    wait_for_rerun(page, lambda: box.press("Enter"))
+    page.locator(
+        '[data-testid="stMetricLabel"]:has-text("Bot score"), '
+        '[data-testid="stAlert"]:has-text("No account called")'
+    ).first.wait_for(timeout=60_000)
     wait_for_render(page)
 
 
@@ -69,6 +80,10 @@ def walk_the_app(page, url: str, campaign_id: str, account: str, label: str) -> 
     profile = metric_values(page)
     assert "Bot score" in profile
     screenshot(page, f"{label}-account-search")
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("Download “most active bots")).click()
+    header = Path(download.value.path()).read_text().splitlines()[0]
+    assert header.startswith("user_id,screen_name,bot_score,tweets"), header
     search(page, "no-such-account-anywhere")
     assert page.get_by_text("No account called or numbered").count() == 1
     assert not exceptions_on(page)
