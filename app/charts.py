@@ -153,7 +153,16 @@ def account_activity(daily: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("day:T", title="Day (UTC)"),
             y=alt.Y("tweets:Q", title="Tweets"),
-            color=alt.Color("tweet_type:N", title="Type", legend=alt.Legend(orient="top")),
+            color=alt.Color(
+                "tweet_type:N",
+                title="Type",
+                legend=alt.Legend(orient="top"),
+                # not red or blue: those colours mean bot and human everywhere else
+                scale=alt.Scale(
+                    domain=["original", "retweet", "quote", "reply"],
+                    range=["#4c4c4c", "#a6a6a6", "#f58518", "#54a24b"],
+                ),
+            ),
             tooltip=[
                 alt.Tooltip("day:T", format="%Y-%m-%d"),
                 "tweet_type:N",
