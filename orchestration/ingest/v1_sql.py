@@ -48,15 +48,32 @@ REJECT_DETAILS = {
 
 
 class _Paths:
-    """The JSON paths extracted in the one pass; each is read back as column ``v<i>``."""
+    """The JSON paths extracted in the one pass, and the columns of ``ingest_records`` made of
+    them: ``p(a, b)`` is a column holding the first of paths a, b that is present. Storing one
+    column per alternative set (id_str or id, extended or plain text) rather than one per path
+    halves what is materialised, which is the dominant cost (measured)."""
 
     def __init__(self) -> None:
         self.paths: list[str] = []
+        self.columns: list[tuple[int, ...]] = []
 
-    def __call__(self, path: str) -> str:
-        if path not in self.paths:
-            self.paths.append(path)
-        return f"v{self.paths.index(path) + 1}"
+    def __call__(self, *paths: str) -> str:
+        for path in paths:
+            if path not in self.paths:
+                self.paths.append(path)
+        column = tuple(self.paths.index(path) + 1 for path in paths)
+        if column not in self.columns:
+            self.columns.append(column)
+        return f"c{self.columns.index(column) + 1}"
+
+    def column_sql(self) -> str:
+        """The select list that turns the extracted list ``v`` into the columns."""
+        return ", ".join(
+            f"coalesce({', '.join(f'v[{i}]' for i in column)}) AS c{n}"
+            if len(column) > 1
+            else f"v[{column[0]}] AS c{n}"
+            for n, column in enumerate(self.columns, start=1)
+        )
 
 
 def sql_string(value: str) -> str:
@@ -73,12 +90,12 @@ def _cast(expr: str, type_: str) -> str:
 
 def _either(p: _Paths, base: str, field: str) -> str:
     """``<field>_str`` when given, else the number (ids above 2^53 survive only as strings)."""
-    return f"coalesce({p(f'{base}.{field}_str')}, {p(f'{base}.{field}')})"
+    return p(f"{base}.{field}_str", f"{base}.{field}")
 
 
 def _entities(p: _Paths, t: str, entity: str, structure: str, item: str) -> str:
     """One field of every item of an entity list, from extended_tweet's entities when present."""
-    text = f"coalesce({p(f'{t}.extended_tweet.entities.{entity}')}, {p(f'{t}.entities.{entity}')})"
+    text = p(f"{t}.extended_tweet.entities.{entity}", f"{t}.entities.{entity}")
     return f"coalesce(list_transform(json_transform({text}, '{structure}'), lambda x: {item}), [])"
 
 
@@ -92,22 +109,19 @@ def _app_name(source: str) -> str:
 
 def _tweet_columns(p: _Paths, t: str) -> dict[str, str]:
     nested = t.count(".") >= 2  # inside a retweet of a quote: nothing is embedded deeper
-    quoted = [p(f"{t}.quoted_status_id_str"), p(f"{t}.quoted_status_id")]
+    quoted = [f"{t}.quoted_status_id_str", f"{t}.quoted_status_id"]
     if not nested:
-        quoted += [p(f"{t}.quoted_status.id_str"), p(f"{t}.quoted_status.id")]
+        quoted += [f"{t}.quoted_status.id_str", f"{t}.quoted_status.id"]
     mention = '[{"id_str": "VARCHAR", "id": "VARCHAR", "screen_name": "VARCHAR"}]'
     columns = {
         "tweet_id": _either(p, t, "id"),
         "created_at": _utc(p(f"{t}.created_at")),
         "author_id": _either(p, f"{t}.user", "id"),
-        "text": (
-            f"coalesce({p(f'{t}.extended_tweet.full_text')}, {p(f'{t}.full_text')}, "
-            f"{p(f'{t}.text')})"
-        ),
+        "text": p(f"{t}.extended_tweet.full_text", f"{t}.full_text", f"{t}.text"),
         "lang": p(f"{t}.lang"),
         "source": _app_name(p(f"{t}.source")),
         "retweeted_tweet_id": "NULL" if nested else _either(p, f"{t}.retweeted_status", "id"),
-        "quoted_tweet_id": f"coalesce({', '.join(quoted)})",
+        "quoted_tweet_id": p(*quoted),
         "in_reply_to_tweet_id": _either(p, t, "in_reply_to_status_id"),
         "in_reply_to_user_id": _either(p, t, "in_reply_to_user_id"),
         "hashtags": _entities(p, t, "hashtags", '[{"text": "VARCHAR"}]', "x.text"),
@@ -136,12 +150,8 @@ def _user_columns(p: _Paths, u: str, observed_at: str) -> dict[str, str]:
     for name in _PROFILE_FIELDS:
         columns[name] = _cast(p(f"{u}.{name}"), PROFILE_COLUMNS[name])
     columns["created_at"] = _utc(p(f"{u}.created_at"))
-    columns["url"] = (
-        f"coalesce({p(f'{u}.entities.url.urls[0].expanded_url')}, nullif({p(f'{u}.url')}, ''))"
-    )
-    columns["profile_image_url"] = (
-        f"coalesce({p(f'{u}.profile_image_url_https')}, {p(f'{u}.profile_image_url')})"
-    )
+    columns["url"] = f"nullif({p(f'{u}.entities.url.urls[0].expanded_url', f'{u}.url')}, '')"
+    columns["profile_image_url"] = p(f"{u}.profile_image_url_https", f"{u}.profile_image_url")
     return {
         **columns,
         "source_file": "source_file",
@@ -283,14 +293,13 @@ def _classify(p: _Paths) -> str:
     created = _utc(p("$.created_at"))
     missed = _cast(p("$.limit.track"), "BIGINT")
     path_list = "[" + ", ".join(sql_string(path) for path in p.paths) + "]"
-    split = ", ".join(f"v[{i}] AS v{i}" for i in range(1, len(p.paths) + 1))
     return f"""
 CREATE OR REPLACE TEMP TABLE ingest_records AS
 SELECT * EXCLUDE (valid), {kind} AS kind
 FROM (
     SELECT *, {created} AS created, {missed} AS missed
     FROM (
-        SELECT source_file, source_line, v IS NOT NULL AS valid, {split}
+        SELECT source_file, source_line, v IS NOT NULL AS valid, {p.column_sql()}
         FROM (
             SELECT source_file, source_line, try(json_extract_string(line, {path_list})) AS v
             FROM ingest_lines
