@@ -13,10 +13,10 @@ from orchestration.ingest import (
     discover_landing_files,
     ingest_file,
     ingest_files,
+    loaders,
     reading,
     source_name,
 )
-from orchestration.ingest import ingest as ingest_module
 from tests.ingest_samples import retweet, tweet, write_lines
 
 TABLES = ("tweets", "user_observations", "rejected_records", "stream_notices", "ingested_files")
@@ -85,9 +85,9 @@ def test_a_failure_halfway_leaves_the_previous_state(con, tmp_path, monkeypatch)
     _collection(tmp_path, 1, 300)
     monkeypatch.setattr(reading, "CHUNK_BYTES", 16 * 1024)
     monkeypatch.setattr(
-        ingest_module, "iter_line_chunks", lambda path: reading.iter_line_chunks(path, 16 * 1024)
+        loaders, "iter_line_chunks", lambda path: reading.iter_line_chunks(path, 16 * 1024)
     )
-    real_load = ingest_module.load_v1_lines
+    real_load = loaders.load_v1_lines
     calls = []
 
     def load_then_crash(*args, **kwargs):
@@ -96,13 +96,13 @@ def test_a_failure_halfway_leaves_the_previous_state(con, tmp_path, monkeypatch)
         if len(calls) == 2:
             raise RuntimeError("the machine went down")
 
-    monkeypatch.setattr(ingest_module, "load_v1_lines", load_then_crash)
+    monkeypatch.setattr(loaders, "load_v1_lines", load_then_crash)
     with pytest.raises(RuntimeError, match="went down"):
         ingest_file(con, a)
     assert len(calls) == 2
     assert _state(con) == before
     # The connection is usable again and the file ingests once the cause is gone.
-    monkeypatch.setattr(ingest_module, "load_v1_lines", real_load)
+    monkeypatch.setattr(loaders, "load_v1_lines", real_load)
     assert ingest_file(con, a).tweets == 300 + 100
 
 
@@ -116,7 +116,7 @@ def test_a_failure_survives_a_reopened_database(tmp_path, monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("poisoned")
 
-    monkeypatch.setattr(ingest_module, "load_v1_lines", crash)
+    monkeypatch.setattr(loaders, "load_v1_lines", crash)
     with duckdb.connect(str(path)) as con, pytest.raises(RuntimeError):
         ingest_file(con, a)
     with duckdb.connect(str(path)) as con:
@@ -191,3 +191,13 @@ def test_backfill_lands_the_good_files_and_raises_for_the_bad_one(con, tmp_path)
         ingest_files(con, [*good, bad, later])
     landed = {r[0] for r in con.execute("SELECT source_file FROM raw.ingested_files").fetchall()}
     assert landed == {str(p.resolve()) for p in good}
+
+
+def test_backfill_takes_partition_names_as_source_files(con, tmp_path):
+    files = [_collection(tmp_path, 1, 5), _collection(tmp_path, 100, 5)]
+    reports = ingest_files(con, files, source_files=["2017/a.jsonl", "2017/b.jsonl"])
+    assert [r.source_file for r in reports] == ["2017/a.jsonl", "2017/b.jsonl"]
+    names = con.execute("SELECT DISTINCT source_file FROM raw.tweets ORDER BY 1").fetchall()
+    assert names == [("2017/a.jsonl",), ("2017/b.jsonl",)]
+    with pytest.raises(ValueError, match="as many"):
+        ingest_files(con, files, source_files=["only-one"])

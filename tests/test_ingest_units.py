@@ -9,8 +9,7 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from orchestration.ingest import NotTweetsError, ingest_file, reading
-from orchestration.ingest import ingest as ingest_module
+from orchestration.ingest import NotTweetsError, ingest_file, loaders, reading
 from orchestration.ingest.bounds import TWITTER_BIRTH, latest_possible, timestamp_problem
 from orchestration.ingest.detect import V1_ARRAY, V1_LINES, V1_OBJECT, V2_PAGES, detect_format
 from orchestration.ingest.documents import array_elements
@@ -108,7 +107,7 @@ def test_chunked_ingest_equals_whole_file_ingest(tmp_path, monkeypatch):
         ingest_file(whole, path)
         expected = rows(whole)
     monkeypatch.setattr(
-        ingest_module, "iter_line_chunks", lambda p: reading.iter_line_chunks(p, 8 * 1024)
+        loaders, "iter_line_chunks", lambda p: reading.iter_line_chunks(p, 8 * 1024)
     )
     with duckdb.connect() as chunked:
         ingest_file(chunked, path)
