@@ -42,11 +42,12 @@ TYPE_THRESHOLDS = {
     True: ((ORIGINAL, 0.14), (RETWEET, 0.90), (QUOTE, 0.95), (REPLY, 1.0)),
 }
 FLUSH_LINES = 256
+POOL_CAPACITY = 1000  # retweetable tweets kept per pool (bounded memory)
 BURST_VARIANTS = 24
 TZ_HOURS = {key: offset / 3600 for key, (offset, _) in TIME_ZONES.items()}
 
 
-@dataclass
+@dataclass(slots=True)
 class Planned:
     """A tweet to write this hour."""
 
@@ -58,7 +59,8 @@ class Planned:
     local: Planned | None = None  # a tweet planned earlier this hour (sync retweets)
     mandatory: bool = False
     deletable: bool = False
-    rendered: Rendered | None = None
+    rendered: Rendered | None = None  # kept only for the troll leaders' tweets
+    keep_rendered: bool = False
 
 
 class Stream:
@@ -104,8 +106,8 @@ class Stream:
         self.camp_sampler = self._sampler(self.pop.campaign_weight, self.camp_idx)
         self.off_sampler = self._sampler(self.pop.off_weight, np.flatnonzero(active))
         self.influencers = [i for i in np.flatnonzero(active & (self.acc.kind == "influencer"))]
-        self.campaign_pool = TweetPool(capacity=1000, decay=0.8)
-        self.off_pool = TweetPool(capacity=1000, decay=0.85)
+        self.campaign_pool = TweetPool(capacity=POOL_CAPACITY, decay=0.8)
+        self.off_pool = TweetPool(capacity=POOL_CAPACITY, decay=0.85)
         self.cells = [c for c in self.pop.cells if promoter[c].all()]
         self.deletes: list[tuple[float, int, int, float]] = []
         self.period_end = plan.period.end.timestamp()
@@ -261,7 +263,7 @@ class Stream:
         trolls = self.pop.trolls
         leader = int(trolls[r.randrange(self.pop.troll_leaders)])
         t0 = start + r.random() * 2400
-        local = Planned(t0, leader, ORIGINAL, self.period)
+        local = Planned(t0, leader, ORIGINAL, self.period, keep_rendered=True)
         plan.append(local)
         share = 0.6 + 0.3 * r.random()
         for member in trolls.tolist():
@@ -368,10 +370,11 @@ class Stream:
                 reply_to=reply_to,
                 quoted=quoted,
             )
-            item.rendered = rendered
+            if item.keep_rendered:
+                item.rendered = rendered
             if not item.deletable:
                 weight = self.popularity[author] * (0.5 + r.random())
-                pool.add(rendered, author, weight)
+                pool.add(rendered, weight)
             line = stream_line(rendered, item.at)
         if item.deletable:
             at = min(item.at + 60 + r.expovariate(1 / 3600), self.period_end - 0.001)

@@ -16,6 +16,7 @@ import zlib
 from pathlib import Path
 
 _CLOSE = object()
+QUEUE_CHUNKS = 4  # chunks of lines waiting for the compressor at most
 
 
 def hour_file_name(hour_start: float, gzip: bool) -> str:
@@ -33,7 +34,7 @@ class LandingWriter:
         self.files: list[Path] = []
         self.bytes_written = 0
         self.uncompressed_bytes = 0
-        self._queue: queue.Queue = queue.Queue(maxsize=4)
+        self._queue: queue.Queue = queue.Queue(maxsize=QUEUE_CHUNKS)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
