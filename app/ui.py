@@ -41,6 +41,7 @@ def campaign_picker(snap: Snapshot) -> str | None:
     """The campaign selectbox (sidebar), kept in the URL as ``?campaign=``."""
     campaigns = queries.campaigns(snap)
     if campaigns.empty:
+        st.session_state.pop(CAMPAIGN_KEY, None)
         st.sidebar.info("This snapshot has no campaigns.")
         return None
     options = list(campaigns["campaign_id"])

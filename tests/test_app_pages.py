@@ -180,3 +180,13 @@ def test_pages_on_the_pipeline_snapshot(pipeline_snapshot, monkeypatch) -> None:
     app.switch_page("views/accounts.py").run()
     app.text_input(key="account_query").input(top_bot[0]).run()
     assert metrics(app)["Bot score"] == fmt.score(top_bot[1])
+
+
+def test_a_snapshot_without_campaigns_says_so(tmp_path, monkeypatch) -> None:
+    publish_test_snapshot(tmp_path, omit=("campaigns", "fct_campaign_summary"))
+    app = open_app(tmp_path, monkeypatch)
+    assert "This snapshot has no campaigns." in [i.value for i in app.sidebar.info]
+    assert "Pick a campaign in the sidebar." in texts(app)
+    for page in PAGES:
+        app.switch_page(f"views/{page}.py").run()
+        assert not app.exception, (page, [e.value for e in app.exception])
