@@ -6,7 +6,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("bench.ingest", "bench.scoring", "bench.coordination")
+BENCHMARKS = ("bench.ingest", "bench.scoring", "bench.coordination", "bench.dbt_build")
 
 
 def main() -> int:

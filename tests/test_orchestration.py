@@ -84,11 +84,11 @@ def test_definitions_show_the_whole_lineage() -> None:
 
     graph = defs.resolve_asset_graph()
     chain = [
-        ["raw", "tweets"],
-        ["stg_twitter__tweets"],
-        ["int_accounts_latest_profile"],
+        ["raw_tweets"],
+        ["staging", "stg_twitter__tweets"],
+        ["intermediate", "int_accounts_latest_profile"],
         ["ml", "account_bot_scores"],
-        ["dim_accounts"],
+        ["marts", "dim_accounts"],
         ["published_snapshot"],
     ]
     for upstream, downstream in pairwise(chain):
@@ -101,9 +101,11 @@ def test_definitions_show_the_whole_lineage() -> None:
         graph, dg.AssetKey(["bot_classifier"])
     )
     check_keys = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
-    assert ("raw/tweets", "gx_raw_tweets") in check_keys
+    assert ("raw_tweets", "gx_raw_tweets") in check_keys
     assert ("ml/account_bot_scores", "gx_account_bot_scores") in check_keys
-    assert any(asset == "stg_twitter__tweets" for asset, _ in check_keys), "dbt tests are checks"
+    assert any(asset == "staging/stg_twitter__tweets" for asset, _ in check_keys), (
+        "dbt tests are checks"
+    )
     assert defs.resolve_schedule_def("daily_full_refresh")
     assert defs.resolve_sensor_def("landing_files_sensor")
 

@@ -93,8 +93,7 @@ def test_every_asset_was_materialised_by_dagster(
     with DagsterInstance.get() as instance:
         materialised = {key.to_user_string() for key in instance.get_asset_keys()}
     for key in (
-        "raw/tweets",
-        "raw/user_observations",
+        "raw_tweets",
         "raw/labelled_accounts",
         "stg_twitter__tweets",
         "int_accounts_latest_profile",
@@ -134,7 +133,7 @@ def test_a_bad_batch_is_stopped_and_the_app_keeps_the_last_good_snapshot(
 
     monkeypatch.setenv("DAGSTER_HOME", env["DAGSTER_HOME"])
     with DagsterInstance.get() as instance:
-        key = AssetCheckKey(AssetKey(["raw", "tweets"]), "gx_raw_tweets")
+        key = AssetCheckKey(AssetKey(["raw_tweets"]), "gx_raw_tweets")
         record = instance.event_log_storage.get_latest_asset_check_execution_by_key([key])[key]
         evaluation = record.event.asset_check_evaluation
     assert evaluation.passed is False

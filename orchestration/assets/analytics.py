@@ -35,6 +35,10 @@ CAMPAIGN_TWEETS_SQL = """
 """
 
 
+def marts_key(model: str) -> dg.AssetKey:
+    return dg.AssetKey(["marts", model])
+
+
 def campaign_ids(con) -> list[str]:
     return [
         r[0]
@@ -45,7 +49,11 @@ def campaign_ids(con) -> list[str]:
 
 
 @dg.asset(
-    deps=["fct_campaign_summary", "fct_account_campaign_activity", "dim_accounts"],
+    deps=[
+        marts_key("fct_campaign_summary"),
+        marts_key("fct_account_campaign_activity"),
+        marts_key("dim_accounts"),
+    ],
     group_name="analytics",
     kinds={"python", "duckdb"},
     description="Bot share among promoters per campaign with a bootstrap confidence interval, at "
@@ -109,7 +117,7 @@ def bot_share_intervals(duckdb: DuckDBResource) -> dg.MaterializeResult:
 
 
 @dg.asset(
-    deps=["fct_campaign_tweets", "fct_tweets", "dim_accounts"],
+    deps=[marts_key("fct_campaign_tweets"), marts_key("fct_tweets"), marts_key("dim_accounts")],
     group_name="analytics",
     kinds={"python", "duckdb"},
     description="Coordinated groups per campaign without any bot classifier (Pacheco et al., "

@@ -17,7 +17,7 @@ from dagster_dbt import (
 
 from orchestration.dbt_project import botwatch_dbt_project
 
-MARTS = "path:models/marts"
+MARTS = "config.schema:marts"
 LAYERS = ("staging", "intermediate", "marts")
 
 
@@ -34,7 +34,12 @@ class BotwatchTranslator(DagsterDbtTranslator):
         return super().get_group_name(dbt_resource_props)
 
 
-translator = BotwatchTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+# Every raw.* source written by the ingest points at the one raw_tweets asset.
+translator = BotwatchTranslator(
+    settings=DagsterDbtTranslatorSettings(
+        enable_asset_checks=True, enable_duplicate_source_asset_keys=True
+    )
+)
 
 
 @dbt_assets(

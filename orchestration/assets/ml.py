@@ -65,7 +65,7 @@ def labelled_accounts(
 
 
 @dg.asset(
-    deps=["stg_labels__accounts"],
+    deps=[dg.AssetKey(["staging", "stg_labels__accounts"])],
     group_name="ml",
     kinds={"scikitlearn"},
     description="The bot classifier: a calibrated scikit-learn Pipeline trained on the labelled "
@@ -111,7 +111,7 @@ def current_model() -> dict[str, str]:
 
 @dg.asset(
     key=["ml", "account_bot_scores"],
-    deps=[bot_classifier, "int_accounts_latest_profile"],
+    deps=[bot_classifier, dg.AssetKey(["intermediate", "int_accounts_latest_profile"])],
     group_name="ml",
     kinds={"scikitlearn", "duckdb"},
     description="Bot score, label, model version and top reasons for every account seen.",

@@ -19,10 +19,25 @@ from orchestration.assets.dbt import dbt_marts
 from orchestration.assets.ml import bot_classifier, current_model
 from orchestration.snapshot_writer import write_snapshot_database
 
+QUALITY_CHECK_COLUMNS = [
+    "asset",
+    "check_name",
+    "status",
+    "passed",
+    "severity",
+    "run_id",
+    "evaluated_at",
+    "description",
+    "metadata",
+]
+
 
 def latest_check_results(context: dg.AssetExecutionContext) -> pd.DataFrame:
     """The last evaluation of every asset check in the code location, for the data-quality page."""
-    keys = list(context.repository_def.asset_graph.asset_check_keys)
+    # The whole code location's checks, also when this asset runs in a run of a subset.
+    from orchestration.definitions import defs
+
+    keys = list(defs.resolve_asset_graph().asset_check_keys)
     latest = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
     rows = []
     for key in sorted(keys, key=lambda k: (k.asset_key.to_user_string(), k.name)):
@@ -43,7 +58,7 @@ def latest_check_results(context: dg.AssetExecutionContext) -> pd.DataFrame:
                 else None,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=QUALITY_CHECK_COLUMNS)
 
 
 def write_campaign_networks(con, out_dir: Path) -> list[Path]:

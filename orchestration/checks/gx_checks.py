@@ -1,7 +1,6 @@
 """Great Expectations suites as blocking Dagster asset checks: a failure stops what is downstream,
 so the marts and the published snapshot are not rebuilt and the app keeps the last good data."""
 
-
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -19,7 +18,7 @@ def _result(outcome: suites.SuiteResult) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=dg.AssetKey(["raw", "tweets"]), blocking=True, name="gx_raw_tweets")
+@dg.asset_check(asset=dg.AssetKey(["raw_tweets"]), blocking=True, name="gx_raw_tweets")
 def gx_raw_tweets(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Ids unique per observation, author present, created_at between Twitter's launch and now,
     lang in ISO 639-1, `und` or Twitter's special codes."""
@@ -44,7 +43,7 @@ def gx_account_bot_scores(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     return _result(suites.validate(frame, "account_bot_scores", suites.scores_expectations()))
 
 
-@dg.asset_check(asset=dg.AssetKey(["dim_accounts"]), blocking=True, name="gx_accounts")
+@dg.asset_check(asset=dg.AssetKey(["marts", "dim_accounts"]), blocking=True, name="gx_accounts")
 def gx_accounts(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Counts non-negative, one row per account, created before its first collected tweet."""
     with duckdb.get_connection() as con:
@@ -56,7 +55,7 @@ def gx_accounts(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(
-    asset=dg.AssetKey(["fct_campaign_summary"]), blocking=True, name="gx_campaign_summary"
+    asset=dg.AssetKey(["marts", "fct_campaign_summary"]), blocking=True, name="gx_campaign_summary"
 )
 def gx_campaign_summary(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Bot share among promoters between 1% and 90% in campaigns with enough scored promoters
