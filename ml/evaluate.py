@@ -24,7 +24,7 @@ from sklearn.metrics import accuracy_score, brier_score_loss, f1_score, roc_auc_
 from sklearn.pipeline import Pipeline
 
 from ml.datasets import LabelledDataset, concat_frames, load_dataset
-from ml.features import BOTOMETER_LITE_FEATURES, ProfileFeatures
+from ml.features import BOTOMETER_LITE_FEATURES, FEATURE_SETS, ProfileFeatures
 from ml.train import TrainedClassifier, train_classifier
 
 METRICS = ["n", "bots", "auc", "accuracy", "f1", "brier", "ece"]
@@ -113,11 +113,14 @@ def evaluate_on(
 
 
 def train_test_report(
-    train: Sequence[LabelledDataset], tests: Sequence[LabelledDataset], random_state: int = 0
+    train: Sequence[LabelledDataset],
+    tests: Sequence[LabelledDataset],
+    random_state: int = 0,
+    features: list[str] | None = None,
 ) -> dict:
     """Train on ``train`` (together) and report each of ``tests``: the CLI's JSON."""
     frame = concat_frames(train)
-    model = train_classifier(frame, random_state)
+    model = train_classifier(frame, random_state, features)
     baseline = train_baseline(frame, random_state)
     report: dict = {
         "train": [d.name for d in train],
@@ -130,7 +133,9 @@ def train_test_report(
     return report
 
 
-def lodo_report(datasets: Sequence[LabelledDataset], random_state: int = 0) -> dict:
+def lodo_report(
+    datasets: Sequence[LabelledDataset], random_state: int = 0, features: list[str] | None = None
+) -> dict:
     """Leave-one-dataset-out: each dataset is the test set of a model trained on all the others."""
     if len(datasets) < 2:
         raise ValueError("leave-one-dataset-out needs at least two datasets")
@@ -138,7 +143,7 @@ def lodo_report(datasets: Sequence[LabelledDataset], random_state: int = 0) -> d
     for held_out in datasets:
         train = [d for d in datasets if d is not held_out]
         frame = concat_frames(train)
-        model = train_classifier(frame, random_state)
+        model = train_classifier(frame, random_state, features)
         baseline = train_baseline(frame, random_state)
         result, probabilities = evaluate_on(model, baseline, held_out)
         result["train"] = [d.name for d in train]
@@ -149,9 +154,11 @@ def lodo_report(datasets: Sequence[LabelledDataset], random_state: int = 0) -> d
     return report
 
 
-def lodo_table(datasets: Sequence[LabelledDataset], random_state: int = 0) -> pd.DataFrame:
+def lodo_table(
+    datasets: Sequence[LabelledDataset], random_state: int = 0, features: list[str] | None = None
+) -> pd.DataFrame:
     """The LODO report as one row per held-out dataset (model and ``baseline_*`` columns)."""
-    return report_table(lodo_report(datasets, random_state))
+    return report_table(lodo_report(datasets, random_state, features))
 
 
 def report_table(report: dict) -> pd.DataFrame:
@@ -179,16 +186,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lodo", nargs="+", metavar="DIR", help="leave-one-dataset-out over these")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the report here")
     parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument(
+        "--features",
+        choices=sorted(FEATURE_SETS),
+        default="transfer",
+        help="feature set of the classifier (default: transfer)",
+    )
     args = parser.parse_args(argv)
     if args.lodo and (args.train or args.test):
         parser.error("use either --lodo or --train/--test")
     if not args.lodo and not (args.train and args.test):
         parser.error("give --train and --test, or --lodo")
+    features = FEATURE_SETS[args.features]
     try:
         if args.lodo:
-            report = lodo_report(_load(args.lodo), args.random_state)
+            report = lodo_report(_load(args.lodo), args.random_state, features)
         else:
-            report = train_test_report(_load(args.train), _load(args.test), args.random_state)
+            report = train_test_report(
+                _load(args.train), _load(args.test), args.random_state, features
+            )
     except (ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -68,6 +68,13 @@ FEATURE_NAMES: list[str] = [
     "description_length",
 ]
 
+# For a model that scores the same population it was trained on (e.g. the simulator's labelled
+# set and the simulated campaign): every feature, collection quirks included. Do not expect such
+# a model to hold up on another population (see the LODO evaluation).
+POPULATION_FEATURES: list[str] = list(ALL_FEATURES)
+
+FEATURE_SETS: dict[str, list[str]] = {"transfer": FEATURE_NAMES, "population": POPULATION_FEATURES}
+
 # Profile fields each feature needs; a feature is NaN when any of them is missing.
 FEATURE_INPUTS: dict[str, tuple[str, ...]] = {
     "statuses_count": ("statuses_count",),

@@ -12,6 +12,17 @@ _FEATURE_NOTES = {
     "geo_enabled": "the user switched on location tagging",
     "description_length": "characters in the profile description (0 when none)",
 }
+_MORE_FEATURES = "see `ml.features.FEATURE_INPUTS` for the profile fields it needs"
+
+
+_SET_NOTES = {
+    "transfer": "Feature set `transfer`: chosen by leave-one-dataset-out evaluation to hold up on "
+    "accounts from a population the model was not trained on.",
+    "population": "Feature set `population`: every feature, including those that identify a "
+    "collection. Use this model only on the population it was trained on (e.g. the simulator's "
+    "accounts); it is not expected to hold up elsewhere.",
+    "custom": "Custom feature set: check the evaluation before using it on another population.",
+}
 
 
 def _table(frame: pd.DataFrame) -> str:
@@ -43,6 +54,8 @@ def render_model_card(model: TrainedClassifier, evaluation: pd.DataFrame | None 
         "collection and to point analysts at accounts worth a closer look. Not for taking action "
         "against an individual account on the score alone.",
         "",
+        _SET_NOTES.get(summary.get("feature_set", ""), _SET_NOTES["custom"]),
+        "",
         "## Data",
         _table(datasets) if len(datasets) else "(no summary)",
         "",
@@ -62,14 +75,14 @@ def render_model_card(model: TrainedClassifier, evaluation: pd.DataFrame | None 
         f"accuracy {cv.get('oof_accuracy', float('nan')):.3f}.",
         "",
         "## Features",
-        *[f"- `{f}`: {_FEATURE_NOTES.get(f, '')}" for f in model.feature_names],
+        *[f"- `{f}`: {_FEATURE_NOTES.get(f, _MORE_FEATURES)}" for f in model.feature_names],
         "",
-        "Left out on purpose: `verified` (nearly gives the label away in verified-2019 and is "
-        "absent from bots' and ordinary users' profiles), raw follower/friend/status counts and "
-        "rates, screen-name shapes and profile decoration: across the labelled collections they "
-        "tell which collection an account came from rather than whether it is automated. The 20 "
-        "BotometerLite features are computed (`ml.features.BOTOMETER_LITE_FEATURES`) and used "
-        "by the evaluation's baseline.",
+        "Left out of the `transfer` set on purpose: `verified` (nearly gives the label away "
+        "in verified-2019), raw counts including the likes count, follower/friend figures, tweet "
+        "rate, account age, screen-name shapes and profile decoration: across the labelled "
+        "collections they tell which collection an account came from rather than whether it is "
+        "automated. The 20 BotometerLite features (`ml.features.BOTOMETER_LITE_FEATURES`) are "
+        "the evaluation's baseline.",
         "",
         "## Evaluation",
         _table(evaluation)

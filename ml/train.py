@@ -28,7 +28,7 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-from ml.features import FEATURE_NAMES, ProfileFeatures
+from ml.features import ALL_FEATURES, FEATURE_NAMES, FEATURE_SETS, ProfileFeatures
 
 # Candidate inverse regularisation strengths, most regularised (simplest) first.
 CANDIDATE_C: tuple[float, ...] = (0.01, 0.03, 0.1, 0.3)
@@ -135,10 +135,14 @@ def train_classifier(
 ) -> TrainedClassifier:
     """Fit the classifier on a labelled frame (``LABELLED_ACCOUNT_COLUMNS``).
 
-    ``features`` defaults to ``FEATURE_NAMES``, the set that holds up across populations; any of
-    ``ALL_FEATURES`` may be given for a model meant only for the training population.
+    ``features`` defaults to ``FEATURE_NAMES``, the set that holds up across populations;
+    ``POPULATION_FEATURES`` (or any subset of ``ALL_FEATURES``) is for a model that will score
+    the population it was trained on, e.g. the simulator's.
     """
     features = list(features or FEATURE_NAMES)
+    unknown = sorted(set(features) - set(ALL_FEATURES))
+    if unknown:
+        raise ValueError(f"unknown features {unknown}")
     frame = frame.reset_index(drop=True)
     y = _labels(frame)
     cv_kind, folds = cv_splits(frame, y, random_state)
@@ -172,6 +176,7 @@ def train_classifier(
         "accounts": len(frame),
         "bots": int(y.sum()),
         "random_state": random_state,
+        "feature_set": next((k for k, v in FEATURE_SETS.items() if v == features), "custom"),
         "model": f"logistic regression (C={chosen}) on log1p standardised features, sigmoid "
         f"calibration on {CALIBRATION_FOLDS}-fold out-of-fold scores",
     }

@@ -104,6 +104,8 @@ def test_cli_on_synthetic_sets_and_its_errors(tmp_path, capsys):
     report = json.loads(out.read_text())
     assert set(report["tests"]) == {"first", "second"}
     assert report["tests"]["second"]["n"] == 300
+    assert main(["--train", str(first), "--test", str(second), "--features", "population"]) == 0
+    assert "second" in capsys.readouterr().out
     assert main(["--lodo", str(first)]) == 2  # one dataset cannot be left out
     assert "at least two" in capsys.readouterr().err
     assert main(["--train", str(first), "--test", str(tmp_path / "nowhere")]) == 2

@@ -67,12 +67,17 @@ def test_training_refuses_bad_labels(labelled):
 
 
 def test_a_chosen_feature_set_is_used_and_recorded(labelled):
-    from ml.features import BOTOMETER_LITE_FEATURES
+    from ml.features import POPULATION_FEATURES
+    from ml.model_card import render_model_card
     from ml.score import score_accounts
 
-    model = train_classifier(labelled, features=BOTOMETER_LITE_FEATURES)
-    assert model.feature_names == BOTOMETER_LITE_FEATURES
+    model = train_classifier(labelled, features=POPULATION_FEATURES)
+    assert model.feature_names == POPULATION_FEATURES
+    assert model.summary["feature_set"] == "population"
+    assert "only on the population it was trained on" in render_model_card(model)
     scores = score_accounts(model, labelled.head(20), pd.Timestamp("2026-11-28"))
     reasons = [r["feature"] for text in scores["top_reasons"] for r in json.loads(text)]
-    assert set(reasons) <= set(BOTOMETER_LITE_FEATURES)
+    assert set(reasons) <= set(POPULATION_FEATURES)
     assert len(set(reasons)) > 1
+    with pytest.raises(ValueError, match="unknown features"):
+        train_classifier(labelled, features=["favourites_growth_rate", "shoe_size"])
