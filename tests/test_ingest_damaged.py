@@ -304,3 +304,18 @@ def test_empty_file_is_zero_rows_not_an_error(con, tmp_path):
     report = ingest_file(con, path)
     assert (report.file_format, report.tweets, report.rejected) == ("empty", 0, 0)
     assert con.execute("SELECT count(*) FROM raw.ingested_files").fetchone() == (1,)
+
+
+def test_flattened_v2_tweets_are_read_as_one_tweet_pages(con, tmp_path):
+    flat = {
+        "id": "5", "author_id": "9", "text": "flat", "created_at": "2021-04-08T19:34:16.000Z",
+        "author": {"id": "9", "username": "nine", "public_metrics": {"followers_count": 3}},
+        "__twarc": {"retrieved_at": "2021-04-08T19:40:00+00:00"},
+    }  # fmt: skip
+    report = ingest_file(con, write_lines(tmp_path / "flat.jsonl", [flat]))
+    assert (report.file_format, report.tweets, report.user_observations) == ("v2-pages", 1, 1)
+    row = con.execute(
+        "SELECT user_id, screen_name, followers_count, observed_at FROM raw.user_observations"
+    ).fetchone()
+    assert row[:3] == ("9", "nine", 3)
+    assert row[3].isoformat() == "2021-04-08T19:40:00"

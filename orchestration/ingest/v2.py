@@ -118,7 +118,11 @@ def as_page(record: dict[str, Any]) -> dict[str, Any] | None:
         return record
     if "author_id" in record and "text" in record:
         author = record.get("author")
-        return {"data": [record], "includes": {"users": [author] if author else []}}
+        return {
+            "data": [record],
+            "includes": {"users": [author] if author else []},
+            "__twarc": record.get("__twarc") or {},
+        }
     return None
 
 
