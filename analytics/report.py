@@ -35,6 +35,7 @@ KNOWN_TABLES = {
 }
 CHART_TABLES = {"hourly", "events", "languages", "threshold_curve"}
 MAX_ROWS = 15
+CAMPAIGN_COLUMNS = ("campaign_id",)
 
 Block = tuple[str, str]  # ("md", markdown text) or ("svg", an SVG document)
 SAFE_CAMPAIGN_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -75,7 +76,8 @@ def markdown_table(frame: pd.DataFrame, max_rows: int = MAX_ROWS) -> str:
     """A DataFrame as a Markdown table of at most ``max_rows`` rows (the rest counted below)."""
     if frame.empty:
         return "_No rows._"
-    shown = frame.head(max_rows)
+    # The report is about one campaign: a campaign column would repeat it on every row.
+    shown = frame.drop(columns=[c for c in CAMPAIGN_COLUMNS if c in frame.columns]).head(max_rows)
     lines = [
         "| " + " | ".join(escape(str(c)) for c in shown.columns) + " |",
         "|" + "---|" * len(shown.columns),
@@ -144,12 +146,16 @@ def _peak_hour(hourly: pd.DataFrame | None) -> str:
 
 def _blocks(campaign: dict, summary: dict, tables: dict, run_date: date) -> list[Block]:
     name = campaign.get("name") or campaign["campaign_id"]
-    window = f"{campaign.get('start', '?')} – {campaign.get('end', '?')}"
+    start = campaign.get("start", campaign.get("start_at"))
+    end = campaign.get("end", campaign.get("end_at"))
+    window = ""
+    if not _missing(start) and not _missing(end):
+        window = f", window {escape(str(start))} – {escape(str(end))} UTC"
     blocks: list[Block] = [
         (
             "md",
             f"# Findings: {escape(str(name))}\n\n"
-            f"Campaign `{escape(str(campaign['campaign_id']))}`, window {escape(window)} UTC. "
+            f"Campaign `{escape(str(campaign['campaign_id']))}`{window}. "
             f"Report of the run of {run_date.isoformat()}.\n\n## Headline\n\n"
             + markdown_table(
                 pd.DataFrame(headline_rows(summary, tables), columns=["Measure", "Value"])
@@ -193,7 +199,8 @@ def render_report(
 ) -> tuple[str, str]:
     """The report as ``(markdown, html)``.
 
-    ``campaign``: ``campaign_id`` and optionally ``name``, ``start``, ``end``. ``summary``: see
+    ``campaign``: ``campaign_id`` and optionally ``name``, ``start``/``start_at``,
+    ``end``/``end_at`` (a row of the campaigns seed will do). ``summary``: see
     ``headline_rows``. ``tables``: any of ``hourly`` (``activity_hour, account_class, tweets``),
     ``events`` (``event_at, event``, ...), ``languages`` (``lang, tweets[, account_class]``),
     ``threshold_curve`` (``threshold, bot_share``) drawn as charts, and any other frames (e.g.
@@ -215,7 +222,8 @@ def render_report(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>botwatch findings: {title} ({run_date.isoformat()})</title><style>"
         "body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
-        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}"
+        "table{border-collapse:collapse;display:block;overflow-x:auto}"
+        "td,th{border:1px solid #ccc;padding:.2rem .5rem}"
         "figure{margin:1rem 0}</style></head><body>\n"
         + "\n".join(html_parts)
         + "\n</body></html>\n"

@@ -41,6 +41,7 @@ def hourly_chart(hourly: pd.DataFrame, events: pd.DataFrame | None = None) -> st
     markers = []
     if events is not None and not events.empty:
         require_columns(events, ["event_at", "event"], "events")
+        events = events.sort_values("event_at")
         hours = _epoch_hours(events["event_at"])
         markers = [(float(h), str(e)) for h, e in zip(hours, events["event"], strict=True)]
     return line_chart(
@@ -86,6 +87,7 @@ def threshold_chart(curve: pd.DataFrame, threshold: float | None = None) -> str:
     """Bot share among promoters against the classification threshold (``threshold,
     bot_share``), with the threshold in use marked."""
     require_columns(curve, ["threshold", "bot_share"], "threshold_curve")
+    curve = curve.sort_values("threshold")
     in_use = threshold is not None and not pd.isna(threshold)
     markers = [(float(threshold), f"threshold in use {threshold:.2f}")] if in_use else []
     return line_chart(

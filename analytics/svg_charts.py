@@ -85,11 +85,14 @@ def line_chart(chart: LineChart) -> str:
             f"{escape(label)}</text>"
         )
     for index, (x, label) in enumerate(chart.markers):
+        # Labels in the right half read leftwards, so they stay inside the plot.
+        right_half = px(x) > left + plot_w / 2
+        anchor, shift = ("end", -3) if right_half else ("start", 3)
         body.append(
             f'<line x1="{px(x):.1f}" y1="{top}" x2="{px(x):.1f}" y2="{top + plot_h}" '
             'stroke="#444" stroke-dasharray="4 3"/>'
-            f'<text x="{px(x) + 3:.1f}" y="{top + 12 + 12 * (index % 3)}" {_FONT} '
-            f'fill="#444">{escape(label)}</text>'
+            f'<text x="{px(x) + shift:.1f}" y="{top + 12 + 12 * (index % 4)}" {_FONT} '
+            f'text-anchor="{anchor}" fill="#444">{escape(label)}</text>'
         )
     for index, (name, (xs_, ys_)) in enumerate(chart.series.items()):
         points = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs_, ys_, strict=True))

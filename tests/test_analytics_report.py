@@ -142,7 +142,13 @@ def test_report_files_are_dated_per_campaign(tmp_path):
 
 
 def test_missing_figures_show_as_not_available():
+    seed_row = {"campaign_id": "x", "start_at": "2017-04-27 00:00", "end_at": "2017-05-07 23:59"}
+    assert (
+        "window 2017-04-27 00:00 – 2017-05-07 23:59 UTC"
+        in render_report(seed_row, {}, {}, RUN_DATE)[0]
+    )
     markdown, _ = render_report({"campaign_id": "empty"}, {}, {}, RUN_DATE)
+    assert "window" not in markdown
     assert "| Campaign tweets | n/a |" in markdown
     assert "<svg" not in markdown
 
@@ -156,3 +162,18 @@ def test_warehouse_types_render_like_python_ones():
     assert "| Campaign tweets | 2,400 |" in markdown
     assert "| Reused bots (dormant ≥ 150 days) | n/a |" in markdown
     assert "| rt:1, #a |" in markdown
+
+
+def test_rows_in_any_order_draw_a_clean_curve_and_the_campaign_column_is_not_repeated():
+    summary, tables = report_inputs()
+    tables["threshold_curve"] = (
+        tables["threshold_curve"].sample(frac=1.0, random_state=1).assign(campaign_id="macronleaks")
+    )
+    _, html = render_report(CAMPAIGN, summary, tables, RUN_DATE)
+    curve_svg = next(s for s in re.findall(r"<svg.*?</svg>", html, flags=re.S) if "threshold" in s)
+    points = re.search(r'<polyline points="([^"]+)"', curve_svg).group(1).split()
+    xs = [float(point.split(",")[0]) for point in points]
+    assert xs == sorted(xs) and len(xs) == 19
+    groups = tables["coordinated_groups"].assign(campaign_id="macronleaks")
+    markdown, _ = render_report(CAMPAIGN, summary, {"coordinated_groups": groups}, RUN_DATE)
+    assert "campaign_id" not in markdown
