@@ -61,6 +61,8 @@ def _node_attributes(
         values = {column: simple_value(value) for column, value in record.items()}
         if user_id in group_of:
             values["group_id"] = int(group_of[user_id])
+        if values.get("screen_name"):
+            values["label"] = values["screen_name"]  # what Gephi shows on a node
         attributes[user_id] = {k: v for k, v in values.items() if v is not None}
     return attributes
 

@@ -69,6 +69,7 @@ def test_files_are_written_and_read_back_with_attributes(tmp_path):
         bot = graph.nodes["2"]
         assert float(bot["bot_score"]) == 0.93
         assert bot["screen_name"] == "bot_123" and bot["account_class"] == "bot"
+        assert bot["label"] == "bot_123"
         assert bot["first_tweet_at"].startswith("2017-05-05T18:30")
         assert int(bot["group_id"]) == 1
         assert "bot_score" not in graph.nodes["3"]  # missing values are left out
