@@ -23,6 +23,8 @@ def score_accounts(
     ``user_id``; absent columns count as missing fields)."""
     if "user_id" not in profiles.columns:
         raise ValueError("profiles need a user_id column")
+    if len(profiles) == 0:
+        return _empty_scores()
     profiles = profiles.reset_index(drop=True)
     features = model.pipeline.named_steps["features"].transform(profiles)
     scores = model.pipeline.named_steps["classifier"].predict_proba(features)[:, 1]
@@ -43,3 +45,18 @@ def score_accounts(
         }
     )
     return frame[list(ACCOUNT_BOT_SCORE_COLUMNS)]
+
+
+def _empty_scores() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "user_id": pd.Series(dtype="string"),
+            "bot_score": pd.Series(dtype=float),
+            "is_bot": pd.Series(dtype=bool),
+            "threshold": pd.Series(dtype=float),
+            "model_version": pd.Series(dtype="string"),
+            "missing_fields": pd.Series(dtype=object),
+            "top_reasons": pd.Series(dtype="string"),
+            "scored_at": pd.Series(dtype="datetime64[us]"),
+        }
+    )[list(ACCOUNT_BOT_SCORE_COLUMNS)]

@@ -110,6 +110,11 @@ def test_an_account_lacking_fields_still_gets_a_score_and_a_flag(model, profiles
     assert all(reasons.get(f) is None for f in ("favourites_count", "geo_enabled") if f in reasons)
 
 
+def test_no_profiles_no_scores(model, profiles):
+    scores = score_accounts(model, profiles.head(0), SCORED_AT)
+    assert list(scores.columns) == list(ACCOUNT_BOT_SCORE_COLUMNS) and len(scores) == 0
+
+
 def test_scoring_needs_user_ids(model):
     with pytest.raises(ValueError, match="user_id"):
         score_accounts(model, pd.DataFrame({"screen_name": ["a"]}), SCORED_AT)
