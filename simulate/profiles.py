@@ -147,8 +147,8 @@ def draw_looks(
     n = len(is_bot)
     share = MIMIC_SHARE_PER_OVERLAP * overlap
     # The troll operation keeps its human look on purpose; the reused botnet is cheap, old-style
-    # automation that rarely bothers to look human.
-    share = np.where(kinds == "troll", 0.0, np.where(kinds == "reused_bot", share / 4, share))
+    # automation that does not bother to look human.
+    share = np.where((kinds == "troll") | (kinds == "reused_bot"), 0.0, share)
     mimic = rng.random(n) < share
     looks = {}
     for group in GROUPS:
