@@ -13,8 +13,12 @@ from simulate.run import simulate
 
 def main(argv: list[str] | None = None) -> int:
     defaults = SimulationConfig()
-    parser = argparse.ArgumentParser(prog="python -m simulate", description=__doc__)
-    parser.add_argument("--tweets", type=int, default=defaults.tweets)
+    parser = argparse.ArgumentParser(
+        prog="python -m simulate",
+        description="Simulate a MacronLeaks-like collection: hourly Twitter v1.1 landing files, "
+        "the ground truth beside them and a labelled account set; prints a JSON summary.",
+    )
+    parser.add_argument("--tweets", type=int, default=defaults.tweets, help="tweets to write")
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument(
         "--landing", type=Path, default=None, help="landing folder (default: BOTWATCH_LANDING_DIR)"
@@ -25,11 +29,21 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="simulation folder for truth/ and labelled/ (default: BOTWATCH_SIMULATION_DIR)",
     )
-    parser.add_argument("--accounts", type=int, default=None)
-    parser.add_argument("--overlap", type=float, default=defaults.overlap)
-    parser.add_argument("--bot-share", type=float, default=defaults.bot_share)
+    parser.add_argument("--accounts", type=int, default=None, help="default: tweets // 8")
+    parser.add_argument(
+        "--overlap",
+        type=float,
+        default=defaults.overlap,
+        help="bot/human overlap: 0 separable .. 1 indistinguishable",
+    )
+    parser.add_argument(
+        "--bot-share",
+        type=float,
+        default=defaults.bot_share,
+        help="bot share among MacronLeaks promoters",
+    )
     parser.add_argument("--labelled-accounts", type=int, default=defaults.labelled_accounts)
-    parser.add_argument("--no-gzip", action="store_true")
+    parser.add_argument("--no-gzip", action="store_true", help="plain .jsonl files")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument(
         "--overwrite",
