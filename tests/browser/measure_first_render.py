@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -86,7 +87,10 @@ def measure(publish_dir: Path, source: str, runs: int) -> dict:
         "overview_render_warm_s": [round(t, 2) for t, _ in timings[1:]],
         "account_search_s": round(search, 2),
         "overview_tweets_shown": timings[0][1].get("Tweets"),
-        "note": "from navigation start to the script run finished with every element drawn",
+        "load_average_1min": round(os.getloadavg()[0], 1),
+        "cpus": os.cpu_count(),
+        "note": "from navigation start to the script run finished with every element drawn "
+        "(including a 0.4 s settle check); cold includes the server's first imports",
     }
 
 
@@ -96,7 +100,8 @@ def main() -> None:
     parser.add_argument("--build-tweets", type=int)
     parser.add_argument("--accounts", type=int, default=150_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", type=Path)
+    parser.add_argument("--out", type=Path, help="a JSON file: results are kept by --label")
+    parser.add_argument("--label", default="run")
     args = parser.parse_args()
     if args.build_tweets:
         from app_snapshot_factory import publish_test_snapshot
@@ -117,7 +122,9 @@ def main() -> None:
     print(text)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n")
+        kept = json.loads(args.out.read_text()) if args.out.exists() else {}
+        kept[args.label] = result
+        args.out.write_text(json.dumps(kept, indent=2) + "\n")
 
 
 if __name__ == "__main__":
