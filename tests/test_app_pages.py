@@ -169,6 +169,7 @@ def test_pages_on_the_pipeline_snapshot(pipeline_snapshot, monkeypatch) -> None:
         ).fetchone()
         top_bot = con.execute(
             "SELECT screen_name, bot_score FROM dim_accounts WHERE account_class = 'bot' "
+            "AND screen_name IS NOT NULL "
             "ORDER BY tweets_collected DESC, user_id LIMIT 1"
         ).fetchone()
     app = open_app(publish_dir, monkeypatch)

@@ -187,6 +187,7 @@ def test_the_pipeline_snapshot_in_the_browser(page, pipeline_snapshot) -> None:
         ).fetchone()
         account = con.execute(
             "SELECT screen_name FROM dim_accounts WHERE account_class = 'bot' "
+            "AND screen_name IS NOT NULL "
             "ORDER BY tweets_collected DESC, user_id LIMIT 1"
         ).fetchone()[0]
     with running_app(publish_dir, pipeline_snapshot.env) as url:
