@@ -12,6 +12,7 @@ from analytics.bootstrap import bot_share_interval
 from analytics.coordination import (
     PRESETS,
     co_retweet_edges,
+    content_keys,
     coordinated_groups,
     group_summary,
     synchronised_edges,
@@ -26,9 +27,7 @@ CONFIDENCE = 0.95
 
 CAMPAIGN_TWEETS_SQL = """
     SELECT ct.campaign_id, ct.tweet_id, ct.author_id, ct.created_at, t.retweeted_tweet_id,
-           t.hashtags, t.url_domains,
-           coalesce('rt:' || t.retweeted_tweet_id, 'url:' || t.urls[1],
-                    'text:' || md5(lower(t.text))) AS content_key
+           t.hashtags, t.urls, t.url_domains, t.text
     FROM marts.fct_campaign_tweets AS ct
     JOIN marts.fct_tweets AS t USING (tweet_id)
     WHERE ct.campaign_id = ?
@@ -130,6 +129,7 @@ def coordinated_accounts(duckdb: DuckDBResource) -> dg.MaterializeResult:
         accounts = con.sql("SELECT user_id, account_class, bot_score FROM marts.dim_accounts").df()
         for campaign_id in campaign_ids(con):
             tweets = con.execute(CAMPAIGN_TWEETS_SQL, [campaign_id]).df()
+            tweets["content_key"] = content_keys(tweets)
             for method, found in (
                 (
                     CO_RETWEET,

@@ -73,6 +73,8 @@ def campaign_summary(
     if "reused_bots" in tables:
         reused = tables["reused_bots"]
         headline["reused_bots"] = int((reused["account_class"] == "bot").sum())
+        if len(reused):
+            headline["min_dormancy_days"] = int(reused["min_dormancy_days"].iloc[0])
     if "coordinated_groups" in tables:
         groups = tables["coordinated_groups"]
         headline["coordinated_groups"] = len(groups)
@@ -93,7 +95,9 @@ def campaign_reports(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     written = []
     with duckdb.connect(str(folder / snapshot.DATABASE), read_only=True) as con:
         available = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
-        campaigns = con.sql("SELECT campaign_id, name FROM campaigns ORDER BY campaign_id").df()
+        campaigns = con.sql(
+            "SELECT campaign_id, name, start_at, end_at FROM campaigns ORDER BY campaign_id"
+        ).df()
         for campaign in campaigns.to_dict("records"):
             tables = campaign_tables(con, campaign["campaign_id"], available)
             summary = campaign_summary(con, campaign["campaign_id"], tables, available)
