@@ -92,6 +92,7 @@ def test_every_shared_tweet_file_ingests_with_the_counts_of_the_file(ingested):
         assert report.rejected == 0, (path, report.rejected_by_reason)
         assert _actual(con, report.source_file) == _expected(path), path
         assert report.tweets == _expected(path)["tweets"]
+        assert report.user_observations == _expected(path)["users"]
 
 
 def test_readme_figures_hold(ingested):

@@ -24,12 +24,6 @@ def _execute(con: duckdb.DuckDBPyConnection, sql: str, latest: datetime) -> None
     con.execute(sql, {name: value for name, value in values.items() if f"${name}" in sql})
 
 
-def _inserted_per_file(con: duckdb.DuckDBPyConnection, sql: str, latest: datetime) -> Counter:
-    """Run an ``INSERT ... RETURNING source_file``; rows inserted per file."""
-    _execute(con, sql, latest)
-    return Counter(row[0] for row in con.fetchall())
-
-
 def load_v1_lines(
     con: duckdb.DuckDBPyConnection,
     lines: pa.Table,
@@ -45,12 +39,16 @@ def load_v1_lines(
             "SELECT source_file, kind, count(*), sum(missed) FROM ingest_records GROUP BY ALL"
         ).fetchall()
         kinds = {kind.split(":")[0] for _, kind, _, _ in summary}
+        tweets: Counter[str] = Counter()
+        users: Counter[str] = Counter()
         # Planning these wide statements costs milliseconds: skip those with nothing to insert.
-        tweets = users = Counter()
-        if "tweet" in kinds:
-            tweets = _inserted_per_file(con, statements["tweets"], latest)
         if "tweet" in kinds or "user" in kinds:
-            users = _inserted_per_file(con, statements["user_observations"], latest)
+            _execute(con, statements["counts"], latest)
+            for source_file, tweet_rows, user_rows in con.fetchall():
+                tweets[source_file], users[source_file] = tweet_rows, user_rows
+            if "tweet" in kinds:
+                _execute(con, statements["tweets"], latest)
+            _execute(con, statements["user_observations"], latest)
         if "notice" in kinds:
             _execute(con, statements["notices"], latest)
         if "reject" in kinds:
