@@ -11,7 +11,7 @@ import pandas as pd
 from botwatch.snapshot import DATABASE
 
 # Schemas whose every table is published, and seeds the app needs.
-PUBLISHED_SCHEMAS = ("marts", "analytics")
+PUBLISHED_SCHEMAS = ("marts", "analytics", "ml")
 PUBLISHED_SEEDS = ("campaigns", "campaign_events")
 
 

@@ -1,6 +1,7 @@
 """Labelled accounts → bot classifier → scores for every account in the warehouse."""
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from botwatch.schema import (
     SCORE_SCHEMA,
 )
 from ml import artefact, datasets, evaluate, score, train
-from orchestration.warehouse import replace_table
+from ml.features import FEATURE_SETS
+from orchestration.warehouse import replace_table, replace_table_from_frame
 
 CURRENT_MODEL_POINTER = "current.json"
 
@@ -52,9 +54,8 @@ def labelled_accounts(
     }
     for d in loaded:
         if len(d.rejected):
-            context.log.warning(
-                f"{d.name}: {len(d.rejected)} rows rejected, e.g. {list(d.rejected)[:3]}"
-            )
+            examples = d.rejected.head(3).to_dict("records")
+            context.log.warning(f"{d.name}: {len(d.rejected)} rows rejected, e.g. {examples}")
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": len(frame),
@@ -64,38 +65,80 @@ def labelled_accounts(
     )
 
 
+def feature_set() -> str:
+    """Which of ``ml.features.FEATURE_SETS`` to train on (``BOTWATCH_FEATURE_SET``).
+
+    By default "transfer" (features that hold up on populations the model was not trained on)
+    when the user names labelled datasets, and "population" when training on the simulator's
+    labelled accounts, which come from the same generator as the simulated collection scored.
+    """
+    default = "transfer" if os.environ.get("BOTWATCH_LABELLED") else "population"
+    return os.environ.get("BOTWATCH_FEATURE_SET", default)
+
+
 @dg.asset(
     deps=[dg.AssetKey(["staging", "stg_labels__accounts"])],
     group_name="ml",
     kinds={"scikitlearn"},
     description="The bot classifier: a calibrated scikit-learn Pipeline trained on the labelled "
-    "accounts, saved with skops under a content-hash name with its model card.",
+    "accounts, saved with skops under a content-hash name with its model card; its evaluation "
+    "(leave-one-dataset-out when there are several datasets) goes to ml.classifier_evaluation.",
 )
 def bot_classifier(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource
 ) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         frame = con.sql("SELECT * FROM staging.stg_labels__accounts").df()
-    model = train.train_classifier(frame, random_state=0)
-    saved = artefact.save(model, paths.models_dir())
+    features = FEATURE_SETS[feature_set()]
+    model = train.train_classifier(frame, random_state=0, features=features)
+    by_dataset = datasets.frames_by_dataset(frame)
+    lodo = (
+        evaluate.lodo_table(by_dataset, random_state=0, features=features)
+        if len(by_dataset) > 1
+        else None
+    )
+    saved = artefact.save(model, paths.models_dir(), evaluation=lodo)
     (paths.models_dir() / CURRENT_MODEL_POINTER).write_text(
         json.dumps(
             {"path": str(saved.path), "version": saved.version, "card": str(saved.card_path)}
         )
     )
+    curve = pd.DataFrame(evaluate.calibration_curve_points(model, frame))
+    evaluation = (
+        lodo
+        if lodo is not None
+        else pd.DataFrame(
+            [
+                {
+                    "test": "cross-validation (training population)",
+                    **{k: v for k, v in model.cv_metrics.items() if not isinstance(v, dict)},
+                }
+            ]
+        )
+    )
+    with duckdb.get_connection() as con:
+        replace_table_from_frame(
+            con,
+            SCORE_SCHEMA,
+            "classifier_evaluation",
+            evaluation.assign(model_version=saved.version).astype({"test": str}),
+        )
+        replace_table_from_frame(
+            con, SCORE_SCHEMA, "calibration_curve", curve.assign(model_version=saved.version)
+        )
 
     metadata: dict[str, object] = {
         "model_version": saved.version,
         "artefact": dg.MetadataValue.path(str(saved.path)),
+        "feature_set": feature_set(),
         "threshold": float(model.threshold),
         "training_accounts": len(frame),
+        "cross_validation": model.cv_metrics,
+        "calibration_curve": dg.MetadataValue.md(curve.to_markdown(index=False)),
         "model_card": dg.MetadataValue.md(saved.card_path.read_text()),
     }
-    if frame["dataset"].nunique() > 1:
-        lodo = evaluate.lodo_table(datasets.frames_by_dataset(frame), random_state=0)
+    if lodo is not None:
         metadata["lodo"] = dg.MetadataValue.md(lodo.to_markdown(index=False))
-    curve = evaluate.calibration_curve_points(model, frame)
-    metadata["calibration_curve"] = dg.MetadataValue.json(curve)
     return dg.MaterializeResult(metadata=metadata, data_version=dg.DataVersion(saved.version))
 
 

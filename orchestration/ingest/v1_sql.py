@@ -57,25 +57,28 @@ class _Paths:
 
     def __init__(self) -> None:
         self.paths: list[str] = []
-        self.columns: list[tuple[int, ...]] = []
+        self.columns: list[tuple[str, tuple[int, ...]]] = []
 
-    def __call__(self, *paths: str) -> str:
+    def __call__(self, *paths: str, type_: str = "VARCHAR") -> str:
+        """A column of the first present path, cast to ``type_`` (NULL if it does not cast):
+        numbers and flags are stored typed, which is cheaper than as text."""
         for path in paths:
             if path not in self.paths:
                 self.paths.append(path)
-        column = tuple(self.paths.index(path) + 1 for path in paths)
+        column = (type_, tuple(self.paths.index(path) + 1 for path in paths))
         if column not in self.columns:
             self.columns.append(column)
         return f"c{self.columns.index(column) + 1}"
 
     def column_sql(self) -> str:
         """The select list that turns the extracted list ``v`` into the columns."""
-        return ", ".join(
-            f"coalesce({', '.join(f'v[{i}]' for i in column)}) AS c{n}"
-            if len(column) > 1
-            else f"v[{column[0]}] AS c{n}"
-            for n, column in enumerate(self.columns, start=1)
-        )
+
+        def one(type_: str, indexes: tuple[int, ...]) -> str:
+            values = [f"v[{i}]" for i in indexes]
+            value = values[0] if len(values) == 1 else f"coalesce({', '.join(values)})"
+            return value if type_ == "VARCHAR" else f"try_cast({value} AS {type_})"
+
+        return ", ".join(f"{one(*c)} AS c{n}" for n, c in enumerate(self.columns, start=1))
 
 
 def sql_string(value: str) -> str:
@@ -84,10 +87,6 @@ def sql_string(value: str) -> str:
 
 def _utc(expr: str) -> str:
     return f"timezone('UTC', try_strptime({expr}, '{TWITTER_TIME_FORMAT}'))"
-
-
-def _cast(expr: str, type_: str) -> str:
-    return expr if type_ == "VARCHAR" else f"try_cast({expr} AS {type_})"
 
 
 def _either(p: _Paths, base: str, field: str) -> str:
@@ -136,8 +135,8 @@ def _tweet_columns(p: _Paths, t: str) -> dict[str, str]:
             '[{"url": "VARCHAR", "expanded_url": "VARCHAR"}]',
             "coalesce(x.expanded_url, x.url)",
         ),
-        "retweet_count": _cast(p(f"{t}.retweet_count"), "BIGINT"),
-        "favorite_count": _cast(p(f"{t}.favorite_count"), "BIGINT"),
+        "retweet_count": p(f"{t}.retweet_count", type_="BIGINT"),
+        "favorite_count": p(f"{t}.favorite_count", type_="BIGINT"),
         "is_embedded": "false" if t == TOP else "true",
         "source_file": "source_file",
         "source_line": "source_line",
@@ -150,7 +149,7 @@ def _tweet_columns(p: _Paths, t: str) -> dict[str, str]:
 def _user_columns(p: _Paths, u: str, observed_at: str) -> dict[str, str]:
     columns = {"user_id": _either(p, u, "id"), "observed_at": observed_at}
     for name in _PROFILE_FIELDS:
-        columns[name] = _cast(p(f"{u}.{name}"), PROFILE_COLUMNS[name])
+        columns[name] = p(f"{u}.{name}", type_=PROFILE_COLUMNS[name])
     columns["created_at"] = _utc(p(f"{u}.created_at"))
     columns["url"] = f"nullif({p(f'{u}.entities.url.urls[0].expanded_url', f'{u}.url')}, '')"
     columns["profile_image_url"] = p(f"{u}.profile_image_url_https", f"{u}.profile_image_url")
@@ -304,7 +303,7 @@ def _classify(p: _Paths) -> str:
     """Built last, once every statement has registered its paths."""
     kind = _kind(p)
     created = _utc(p("$.created_at"))
-    missed = _cast(p("$.limit.track"), "BIGINT")
+    missed = p("$.limit.track", type_="BIGINT")
     path_list = "[" + ", ".join(sql_string(path) for path in p.paths) + "]"
     return f"""
 CREATE OR REPLACE TEMP TABLE ingest_records AS
