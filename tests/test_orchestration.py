@@ -85,11 +85,12 @@ def test_definitions_show_the_whole_lineage() -> None:
     graph = defs.resolve_asset_graph()
     chain = [
         ["raw_tweets"],
-        ["staging", "stg_twitter__tweets"],
+        ["staging", "stg_twitter__user_observations"],
         ["intermediate", "int_accounts_latest_profile"],
         ["ml", "account_bot_scores"],
         ["marts", "dim_accounts"],
         ["published_snapshot"],
+        ["campaign_reports"],
     ]
     for upstream, downstream in pairwise(chain):
         assert dg.AssetKey(upstream) in _ancestors(graph, dg.AssetKey(downstream)), downstream
