@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from simulate.config import SimulationConfig
+from simulate.config import PERIODS, SimulationConfig
 from simulate.labelled import write_labelled_set
 from simulate.population import build_population, check_feasible
 from simulate.schedule import plan_hours
-from simulate.stream import Stream
+from simulate.stream import Stream, hourly_rhythm
 from simulate.truth import TruthRecorder
 from simulate.writer import LandingWriter
 
@@ -57,8 +57,8 @@ def simulate(
     Refuses a landing dir that already holds tweet files unless `overwrite` (which removes only
     ``tweets-*.jsonl*`` files)."""
     config.validate()
-    plans = plan_hours(config.tweets)
-    check_feasible(config, {p.period.campaign_id: int(p.campaign.sum()) for p in plans})
+    rough_plans = plan_hours(config.tweets)
+    check_feasible(config, {p.period.campaign_id: int(p.campaign.sum()) for p in rough_plans})
     landing_dir, simulation_dir = Path(landing_dir), Path(simulation_dir)
     landing_dir.mkdir(parents=True, exist_ok=True)
     existing = sorted(landing_dir.glob(LANDING_PATTERN))
@@ -76,6 +76,10 @@ def simulate(
     taken_names: set[str] = set()
     population = build_population(
         config, np.random.default_rng(population_seed), taken_ids, taken_names
+    )
+    plans = plan_hours(
+        config.tweets,
+        {p.campaign_id: hourly_rhythm(population, p.campaign_id) for p in PERIODS},
     )
     truth = TruthRecorder(population, simulation_dir / "truth")
     with (

@@ -56,12 +56,24 @@ def _hours(period: Period) -> list[datetime]:
     return [period.start + timedelta(hours=h) for h in range(period.hours)]
 
 
-def intensities(period: Period) -> tuple[np.ndarray, np.ndarray]:
-    """Relative campaign and off-campaign volume per hour of `period`."""
+Rhythm = tuple[np.ndarray, np.ndarray]  # campaign and off-campaign activity by UTC hour, mean 1
+
+
+def default_rhythm(period: Period) -> Rhythm:
+    """People of both sides of the Atlantic, a third of the activity round the clock."""
+    offsets = (2, -4) if period.campaign_id == "macronleaks" else (-4, -4)
+    people = np.array([np.mean([diurnal(h, o) for o in offsets]) for h in range(24)])
+    rhythm = 1 / 3 + 2 / 3 * people / people.mean()
+    return rhythm, rhythm
+
+
+def intensities(period: Period, rhythm: Rhythm | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Relative campaign and off-campaign volume per hour of `period`: the event-driven level
+    times the population's activity at that hour of the day."""
+    campaign_rhythm, off_rhythm = rhythm if rhythm is not None else default_rhythm(period)
     campaign, off = [], []
     for t in _hours(period):
         if period.campaign_id == "macronleaks":
-            rhythm = 0.5 * diurnal(t.hour, 2) + 0.5 * diurnal(t.hour, -4)
             hours_since_leak = (t - LEAK_AT.replace(minute=0)).total_seconds() / 3600
             if hours_since_leak >= 1:
                 level = (
@@ -73,11 +85,10 @@ def intensities(period: Period) -> tuple[np.ndarray, np.ndarray]:
                 level = 2.5
             else:
                 level = 1.0
-            campaign.append(level * (0.6 + 0.4 * rhythm))
+            campaign.append(level * campaign_rhythm[t.hour])
             results = 3.0 if BLACKOUT_END <= t < BLACKOUT_END + timedelta(hours=6) else 1.0
-            off.append(3.0 * rhythm * results)
+            off.append(3.0 * off_rhythm[t.hour] * results)
         else:
-            rhythm = diurnal(t.hour, -4)
             progress = (t - period.start).total_seconds() / (
                 period.end - period.start
             ).total_seconds()
@@ -88,8 +99,8 @@ def intensities(period: Period) -> tuple[np.ndarray, np.ndarray]:
             since_polls_open = (t - ELECTION_DAY_AT).total_seconds() / 3600
             if 12 <= since_polls_open < 21:
                 level *= 5.0
-            campaign.append(level * (0.5 + 0.5 * rhythm))
-            off.append(2.0 * rhythm)
+            campaign.append(level * campaign_rhythm[t.hour])
+            off.append(2.0 * off_rhythm[t.hour])
     return np.array(campaign), np.array(off)
 
 
@@ -116,12 +127,13 @@ class HourPlan:
         return [t.timestamp() for t in _hours(self.period)]
 
 
-def plan_hours(tweets: int) -> list[HourPlan]:
-    """Split `tweets` over the periods and their hours."""
+def plan_hours(tweets: int, rhythms: dict[str, Rhythm] | None = None) -> list[HourPlan]:
+    """Split `tweets` over the periods and their hours (`rhythms` by campaign id: the
+    population's activity by hour of the day; a default one without)."""
     per_period = split_exactly(tweets, np.array([p.share_of_tweets for p in PERIODS]))
     plans = []
     for period, n in zip(PERIODS, per_period.tolist(), strict=True):
-        campaign_w, off_w = intensities(period)
+        campaign_w, off_w = intensities(period, (rhythms or {}).get(period.campaign_id))
         totals = split_exactly(n, campaign_w + off_w)
         campaign = np.round(totals * campaign_w / (campaign_w + off_w)).astype(np.int64)
         plans.append(HourPlan(period, totals, campaign))

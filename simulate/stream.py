@@ -19,7 +19,7 @@ from simulate.config import PERIODS, SimulationConfig
 from simulate.pool import TweetPool
 from simulate.population import Population
 from simulate.profiles import DAY
-from simulate.schedule import DIURNAL, HourPlan, allocate_with_capacity
+from simulate.schedule import DIURNAL, HourPlan, Rhythm, allocate_with_capacity
 from simulate.text import Text, compose
 from simulate.timeutil import snowflake
 from simulate.truth import TruthRecorder
@@ -61,6 +61,32 @@ class Planned:
     deletable: bool = False
     rendered: Rendered | None = None  # kept only for the troll leaders' tweets
     keep_rendered: bool = False
+
+
+def hourly_rhythm(population: Population, period: str) -> Rhythm:
+    """Expected campaign and off-campaign activity of the period's accounts by UTC hour (mean 1):
+    people by the time of day where they live, bot-like accounts round the clock. Hour volumes
+    follow it, so bots stay flat while people sleep and wake."""
+    acc = population.accounts
+    tz = np.array([TZ_HOURS[g] for g in acc.tz_group.tolist()])
+    flat = acc.looks_bot_activity
+    out = []
+    for members, weights in (
+        (population.promoter[period], population.campaign_weight),
+        (population.active[period], population.off_weight),
+    ):
+        rhythmic = members & ~flat
+        level = (
+            np.array(
+                [
+                    (weights[rhythmic] * DIURNAL[((h + tz[rhythmic]) % 24).astype(np.int64)]).sum()
+                    for h in range(24)
+                ]
+            )
+            + weights[members & flat].sum()
+        )
+        out.append(level / level.mean())
+    return out[0], out[1]
 
 
 class Stream:
