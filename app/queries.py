@@ -361,6 +361,17 @@ def group_network(snap: Snapshot, group: dict[str, Any]) -> tuple[pd.DataFrame, 
     return nodes, edges
 
 
+def coordinated_account_count(snap: Snapshot, campaign_id: str | None) -> int | None:
+    """Distinct accounts in any coordinated group (an account can be in one group per method)."""
+    members = coordination_table(snap, "member")
+    if members is None:
+        return None
+    if campaign_id is not None and "campaign_id" in snap.columns(members):
+        sql = f"SELECT count(DISTINCT user_id) AS n FROM {quoted(members)} WHERE campaign_id = ?"
+        return int(snap.query(sql, [campaign_id])["n"][0])
+    return int(snap.query(f"SELECT count(DISTINCT user_id) AS n FROM {quoted(members)}")["n"][0])
+
+
 def threshold_in_use(snap: Snapshot) -> tuple[float | None, str]:
     """The classification threshold and where it was read: the classifier's own (published with
     the threshold curve or the bootstrap interval), else the lowest score labelled a bot."""

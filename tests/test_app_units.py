@@ -147,6 +147,8 @@ def test_coordinated_group_network(snap) -> None:
     nodes, edges = queries.group_network(snap, group)
     assert sorted(nodes["user_id"]) == sorted(TROLLS)
     assert len(edges) == len(TROLLS) * (len(TROLLS) - 1) // 2
+    assert queries.coordinated_account_count(snap, "macronleaks") == len(TROLLS)
+    assert queries.coordinated_account_count(snap, "us2016") == 0
     chart = charts.network(nodes, edges)
     assert isinstance(chart, alt.LayerChart)
     assert len(chart.to_dict()["layer"]) == 2

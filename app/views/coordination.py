@@ -33,8 +33,10 @@ if "size" in groups.columns:
 
 numbers = st.columns(3)
 numbers[0].metric("Groups", fmt.count(len(groups)))
+numbers[1].metric(
+    "Accounts in groups", fmt.count(queries.coordinated_account_count(snap, campaign_id))
+)
 if "size" in groups.columns:
-    numbers[1].metric("Accounts in groups", fmt.count(groups["size"].sum()))
     numbers[2].metric("Largest group", fmt.count(groups["size"].max()))
 
 ui.downloadable_table(
