@@ -29,9 +29,10 @@ for row in summary.itertuples():
     cells[1].metric("Reused accounts, any class", fmt.count(row.reused_accounts))
     cells[2].metric("Median dormancy of the bots", fmt.days(row.median_dormant_days))
     cells[3].metric(
-        "Their share of the campaign's bot tweets",
+        "Share of the bot tweets",
         fmt.percent(row.share_of_later_bot_tweets),
-        help=f"{fmt.count(row.reused_bot_tweets)} of {fmt.count(row.later_bot_tweets)} bot tweets",
+        help=f"{fmt.count(row.reused_bot_tweets)} of the campaign's "
+        f"{fmt.count(row.later_bot_tweets)} bot tweets came from reused bots",
     )
 
 reused = queries.reused_accounts(snap, campaign_id)
