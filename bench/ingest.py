@@ -352,16 +352,24 @@ def judge(entries: list[dict]) -> None:
 
 
 def markdown(entries: list[dict]) -> str:
+    """The figures as a Markdown table (wall-clock rates, then per CPU-second in brackets)."""
+
+    def rate(entry: dict, name: str) -> str:
+        cpu = entry.get(f"{name}_tweets_per_cpu_s")
+        wall = f"{entry[f'{name}_tweets_per_s']:,}"
+        return f"{wall} ({cpu:,})" if cpu else wall
+
     head = (
-        "| tweets | compression | ingest tweets/s | read_json tweets/s | json.loads loop tweets/s "
+        "| tweets | compression | ingest tweets/s (per CPU-s) | read_json | json.loads loop "
         "| vs read_json (goal ≥0.7) | vs loop (goal ≥6 / ≥3) | cost/tweet vs smallest (≤1.2) "
-        "| peak RSS MiB (<2048) |\n|---|---|---|---|---|---|---|---|---|\n"
+        "| peak RSS MiB (<2048) | load avg |\n|---|---|---|---|---|---|---|---|---|---|\n"
     )
     rows = "".join(
-        f"| {e['tweets']:,} | {e['compression']} | {e['ingest_tweets_per_s']:,} "
-        f"| {e['duckdb_read_json_tweets_per_s']:,} | {e['python_loop_tweets_per_s']:,} "
+        f"| {e['tweets']:,} | {e['compression']} | {rate(e, 'ingest')} "
+        f"| {rate(e, 'duckdb_read_json')} | {rate(e, 'python_loop')} "
         f"| {e['ratio_vs_duckdb']} | {e['ratio_vs_python_loop']} "
-        f"| {e['cost_per_tweet_vs_smallest']} | {e['peak_rss_mib']} |\n"
+        f"| {e['cost_per_tweet_vs_smallest']} | {e['peak_rss_mib']} "
+        f"| {e.get('load_average_1min', '')} |\n"
         for e in entries
     )
     return head + rows
