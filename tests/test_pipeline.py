@@ -95,7 +95,7 @@ def test_every_asset_was_materialised_by_dagster(
     for key in (
         "raw_tweets",
         "raw/labelled_accounts",
-        "stg_twitter__tweets",
+        "staging/stg_twitter__tweets",
         "int_accounts_latest_profile",
         "bot_classifier",
         "ml/account_bot_scores",

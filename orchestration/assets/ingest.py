@@ -44,7 +44,8 @@ def rejected_share(report: IngestReport) -> float:
 def raw_tweets(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     landing = paths.landing_dir()
     with duckdb.get_connection() as con:
-        reports = ingest_files(con, [landing / partition for partition in context.partition_keys])
+        keys = context.partition_keys
+        reports = ingest_files(con, [landing / key for key in keys], source_files=keys)
 
     rejected_by_reason: Counter[str] = Counter()
     notices: Counter[str] = Counter()
