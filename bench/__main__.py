@@ -6,7 +6,13 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("bench.ingest", "bench.scoring", "bench.coordination", "bench.dbt_build")
+BENCHMARKS = (
+    "bench.simulate",
+    "bench.ingest",
+    "bench.scoring",
+    "bench.coordination",
+    "bench.dbt_build",
+)
 
 
 def main() -> int:
