@@ -13,6 +13,7 @@ export BOTWATCH_MODELS_DIR ?= $(CURDIR)/data/models
 export BOTWATCH_SIMULATION_DIR ?= $(CURDIR)/data/simulation
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
@@ -53,7 +54,7 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 test: setup browser lint
-	$(VENV)/bin/dagster definitions validate -m orchestration.definitions
+	$(VENV)/bin/dg check defs
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 ui: setup
