@@ -40,7 +40,7 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
 
 def _first_object(head: bytes) -> dict | None:
     """The first line that parses as a JSON object, among the first lines of the head."""
-    for line in head.split(b"\n")[:50]:
+    for line in head.split(b"\n", 50)[:50]:
         try:
             value = json.loads(line)
         except ValueError:
