@@ -297,16 +297,31 @@ def reuse_summary(snap: Snapshot, campaign_id: str) -> pd.DataFrame:
     )
 
 
+REUSED_FIRST = (
+    "user_id",
+    "screen_name",
+    "account_class",
+    "bot_score",
+    "earlier_campaign_id",
+    "earlier_last_tweet_at",
+    "later_first_tweet_at",
+    "dormant_days",
+    "later_campaign_tweets",
+)
+
+
 def reused_accounts(snap: Snapshot, campaign_id: str) -> pd.DataFrame:
+    """Accounts reused in this campaign, bots first; the known columns lead, newer ones follow."""
     if not snap.has("fct_reused_bots"):
         return pd.DataFrame()
-    return snap.query(
-        "SELECT user_id, screen_name, account_class, bot_score, earlier_campaign_id, "
-        "earlier_last_tweet_at, later_first_tweet_at, dormant_days, later_campaign_tweets "
-        "FROM fct_reused_bots WHERE later_campaign_id = ? "
+    frame = snap.query(
+        "SELECT * FROM fct_reused_bots WHERE later_campaign_id = ? "
         "ORDER BY account_class = 'bot' DESC, later_campaign_tweets DESC, user_id",
         [campaign_id],
     )
+    leading = [c for c in REUSED_FIRST if c in frame.columns]
+    rest = [c for c in frame.columns if c not in leading and c != "later_campaign_id"]
+    return frame[leading + rest]
 
 
 def analysis_tables(snap: Snapshot, *fragments: str) -> list[str]:
