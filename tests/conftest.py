@@ -48,6 +48,8 @@ class PipelineRun:
 def pipeline_env(root: Path) -> dict[str, str]:
     """A complete botwatch environment under ``root`` (no path of the developer's is touched)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOTWATCH_")}
+    # The project's own tools (dbt, dagster-dbt) first, whatever the caller's PATH.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.update(
         {
             "BOTWATCH_LANDING_DIR": str(root / "landing"),
@@ -96,6 +98,7 @@ def prepare_dbt_manifest() -> None:
         check=True,
         capture_output=True,
         text=True,
+        env=pipeline_env(PROJECT_ROOT / "data"),
     )
 
 

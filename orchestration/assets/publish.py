@@ -19,6 +19,14 @@ from orchestration.assets.dbt import dbt_marts
 from orchestration.assets.ml import bot_classifier, current_model
 from orchestration.snapshot_writer import write_snapshot_database
 
+# The quarantine, summed for the data-quality page (the rows themselves stay in the warehouse).
+REJECTED_BY_REASON_SQL = """
+    SELECT reason, count(DISTINCT source_file) AS files, count(*) AS records
+    FROM staging.stg_twitter__rejected_records
+    GROUP BY reason
+    ORDER BY records DESC, reason
+"""
+
 QUALITY_CHECK_COLUMNS = [
     "asset",
     "check_name",
@@ -97,7 +105,13 @@ def write_campaign_networks(con, out_dir: Path) -> list[Path]:
 
 
 @dg.asset(
-    deps=[*dbt_marts.keys, bot_classifier, bot_share_intervals, coordinated_accounts],
+    deps=[
+        *dbt_marts.keys,
+        dg.AssetKey(["staging", "stg_twitter__rejected_records"]),
+        bot_classifier,
+        bot_share_intervals,
+        coordinated_accounts,
+    ],
     group_name="publish",
     kinds={"duckdb"},
     description="A read-only copy of the marts for the app, written to a new folder of "
@@ -111,7 +125,12 @@ def published_snapshot(
 
     def write(folder):
         with duckdb.get_connection() as con:
-            fields = write_snapshot_database(con, folder, extra_frames={"quality_checks": checks})
+            rejected = con.sql(REJECTED_BY_REASON_SQL).df()
+            fields = write_snapshot_database(
+                con,
+                folder,
+                extra_frames={"quality_checks": checks, "rejected_records_by_reason": rejected},
+            )
             networks = write_campaign_networks(con, folder / "networks")
         fields["networks"] = [str(p.relative_to(folder)) for p in networks]
         shutil.copyfile(model_card, folder / "model_card.md")
