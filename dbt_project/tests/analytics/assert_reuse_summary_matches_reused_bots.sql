@@ -1,4 +1,4 @@
--- The summary counts exactly the rows of fct_reused_bots.
+-- The summary counts exactly the rows of fct_reused_bots, and its reused bots by is_reused_bot.
 with
 
 detail as (
@@ -7,7 +7,7 @@ detail as (
         earlier_campaign_id,
         later_campaign_id,
         count(*) as reused_accounts,
-        sum(case when account_class = 'bot' then 1 else 0 end) as reused_bots
+        sum(case when is_reused_bot then 1 else 0 end) as reused_bots
     from {{ ref('fct_reused_bots') }}
     group by earlier_campaign_id, later_campaign_id
 

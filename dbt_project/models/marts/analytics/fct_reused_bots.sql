@@ -4,8 +4,16 @@
 -- campaign and its first tweet of the later one. Silence means no tweet at all in the whole
 -- collection, campaign content or not; the account is reused when that silence lasts at least
 -- var('min_dormancy_days') days. Kept whatever the account's class: account_class says which are bots.
+--
+-- is_reused_bot adds the profile's statuses_count across the silence: a dormant account's counter
+-- stands (almost) still, while a human who was merely not collected kept tweeting elsewhere. A
+-- collection is a sample, so a reused bot's counter still moves by what it posted uncollected
+-- around its campaign tweets: besides an absolute bound, the move is compared with what the
+-- account's own lifetime pace (statuses_count / account age) predicts for the silence.
 
 {%- set min_dormancy_days = var('min_dormancy_days', 90) %}
+{%- set max_statuses_while_dormant = var('max_statuses_while_dormant', 10) %}
+{%- set max_dormant_activity_ratio = var('max_dormant_activity_ratio', 0.4) %}
 
 with
 
@@ -31,6 +39,19 @@ accounts as (
 tweets as (
 
     select author_id, created_at from {{ ref('fct_tweets') }}
+
+),
+
+-- The author's profile as seen on each of its tweets (observed_at is the tweet's time).
+profiles_at as (
+
+    select
+        user_id,
+        observed_at,
+        max(statuses_count) as statuses_count,
+        max(account_created_at) as account_created_at
+    from {{ ref('stg_twitter__user_observations') }}
+    group by user_id, observed_at
 
 ),
 
@@ -106,6 +127,42 @@ reused as (
     where silence_rank = 1
         and dormant_seconds >= {{ min_dormancy_days }} * 86400
 
+),
+
+counters as (
+
+    select
+        reused.*,
+        after.statuses_count - before.statuses_count as statuses_while_dormant,
+        -- statuses per day over the account's life up to the silence (at least one day old)
+        case
+            when before.account_created_at is not null and before.statuses_count > 0
+                then cast(before.statuses_count as {{ botwatch.type_double() }}) * 86400
+                    / case
+                        when {{ dbt.datediff('before.account_created_at', 'reused.dormant_from', 'second') }} > 86400
+                            then {{ dbt.datediff('before.account_created_at', 'reused.dormant_from', 'second') }}
+                        else 86400
+                    end
+        end as statuses_per_day_before
+    from reused
+    left join profiles_at as before
+        on reused.user_id = before.user_id
+        and reused.dormant_from = before.observed_at
+    left join profiles_at as after
+        on reused.user_id = after.user_id
+        and reused.dormant_until = after.observed_at
+
+),
+
+dormant_activity as (
+
+    select
+        counters.*,
+        counters.statuses_while_dormant
+            / (counters.statuses_per_day_before * counters.dormant_seconds / 86400)
+            as dormant_activity_ratio
+    from counters
+
 )
 
 select
@@ -121,6 +178,14 @@ select
     cast({{ min_dormancy_days }} as {{ dbt.type_bigint() }}) as min_dormancy_days,
     coalesce(accounts.account_class, 'unscored') as account_class,
     accounts.bot_score,
-    cast(reused.later_campaign_tweets as {{ dbt.type_bigint() }}) as later_campaign_tweets
-from reused
+    cast(reused.later_campaign_tweets as {{ dbt.type_bigint() }}) as later_campaign_tweets,
+    cast(reused.statuses_while_dormant as {{ dbt.type_bigint() }}) as statuses_while_dormant,
+    cast(reused.dormant_activity_ratio as {{ botwatch.type_double() }}) as dormant_activity_ratio,
+    coalesce(accounts.account_class = 'bot', false)
+        and (
+            reused.statuses_while_dormant is null
+            or reused.statuses_while_dormant <= {{ max_statuses_while_dormant }}
+            or reused.dormant_activity_ratio <= {{ max_dormant_activity_ratio }}
+        ) as is_reused_bot
+from dormant_activity as reused
 left join accounts on reused.user_id = accounts.user_id

@@ -1,5 +1,6 @@
--- Reused accounts per pair of campaigns: how many, how many are bots, how long the bots slept and
--- how much of the later campaign's bot activity they produced.
+-- Reused accounts per pair of campaigns: how many, how many are reused bots (is_reused_bot: classified
+-- bots whose statuses_count stood still), how long those bots slept and how much of the later
+-- campaign's bot activity they produced.
 
 with
 
@@ -37,8 +38,8 @@ reuse_totals as (
         earlier_campaign_id,
         later_campaign_id,
         count(*) as reused_accounts,
-        sum(case when account_class = 'bot' then 1 else 0 end) as reused_bots,
-        sum(case when account_class = 'bot' then later_campaign_tweets else 0 end)
+        sum(case when is_reused_bot then 1 else 0 end) as reused_bots,
+        sum(case when is_reused_bot then later_campaign_tweets else 0 end)
             as reused_bot_tweets
     from reused
     group by earlier_campaign_id, later_campaign_id
@@ -53,7 +54,7 @@ bot_dormancy as (
         percentile_cont(0.5) within group (order by dormant_days) as median_dormant_days,
         max(dormant_days) as max_dormant_days
     from reused
-    where account_class = 'bot'
+    where is_reused_bot
     group by earlier_campaign_id, later_campaign_id
 
 ),
