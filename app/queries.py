@@ -300,6 +300,7 @@ def reuse_summary(snap: Snapshot, campaign_id: str) -> pd.DataFrame:
 REUSED_FIRST = (
     "user_id",
     "screen_name",
+    "is_reused_bot",
     "account_class",
     "bot_score",
     "earlier_campaign_id",
@@ -311,12 +312,19 @@ REUSED_FIRST = (
 
 
 def reused_accounts(snap: Snapshot, campaign_id: str) -> pd.DataFrame:
-    """Accounts reused in this campaign, bots first; the known columns lead, newer ones follow."""
+    """Accounts reused in this campaign, reused bots first; the known columns lead, newer ones
+    follow."""
     if not snap.has("fct_reused_bots"):
         return pd.DataFrame()
+    # Older snapshots have no is_reused_bot: fall back to the class there.
+    reused_bot = (
+        "is_reused_bot"
+        if "is_reused_bot" in snap.columns("fct_reused_bots")
+        else ("account_class = 'bot'")
+    )
     frame = snap.query(
         "SELECT * FROM fct_reused_bots WHERE later_campaign_id = ? "
-        "ORDER BY account_class = 'bot' DESC, later_campaign_tweets DESC, user_id",
+        f"ORDER BY {reused_bot} DESC, later_campaign_tweets DESC, user_id",
         [campaign_id],
     )
     leading = [c for c in REUSED_FIRST if c in frame.columns]

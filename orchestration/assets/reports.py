@@ -72,7 +72,7 @@ def campaign_summary(
             }
     if "reused_bots" in tables:
         reused = tables["reused_bots"]
-        headline["reused_bots"] = int((reused["account_class"] == "bot").sum())
+        headline["reused_bots"] = int(reused["is_reused_bot"].sum())
         if len(reused):
             headline["min_dormancy_days"] = int(reused["min_dormancy_days"].iloc[0])
     if "coordinated_groups" in tables:
