@@ -67,8 +67,8 @@ class Accounts:
             )
         )
 
-    def user_json(self, i: int, t: float) -> str:
-        return render_user(self._row(i), t)
+    def user_json(self, i: int, t: float, dormant_days: float = 0.0) -> str:
+        return render_user(self._row(i), t, dormant_days=dormant_days)
 
     def _row(self, i: int) -> tuple:
         return (

@@ -14,11 +14,13 @@ from pathlib import Path
 import numpy as np
 
 from simulate.accounts import make_accounts
+from simulate.profiles import DAY
 from simulate.timeutil import twitter_time
 
 PROBE_FROM = datetime(2017, 5, 8, tzinfo=UTC).timestamp()
 PROBE_TO = datetime(2017, 6, 30, tzinfo=UTC).timestamp()
 DATASET_NAME = "simulated"
+DORMANCY_DAYS = (150.0, 250.0)  # how long the labelled reused bots lay dormant before the probe
 
 
 def write_labelled_set(
@@ -32,12 +34,17 @@ def write_labelled_set(
 ) -> dict:
     """Draw `n` labelled accounts and write them to `out_dir`; return counts and paths."""
     bots = round(n * bot_share)
-    bot_kinds = rng.choice(["bot", "spam_bot"], size=bots, p=[0.7, 0.3])
+    # The same kinds of bots as in campaigns, reused botnets included: old accounts whose
+    # profile stood still while they lay dormant, observed after they came back.
+    bot_kinds = rng.choice(["bot", "spam_bot", "reused_bot"], size=bots, p=[0.6, 0.25, 0.15])
     human_kinds = rng.choice(["human", "influencer", "troll"], size=n - bots, p=[0.96, 0.03, 0.01])
     kinds = rng.permutation(np.concatenate([bot_kinds, human_kinds]).astype(object))
     probes = rng.uniform(PROBE_FROM, PROBE_TO, n)
     home = rng.choice(np.array(["macronleaks", "us2016"], dtype=object), size=n)
-    accounts = make_accounts(rng, kinds, probes, home, overlap, taken_ids, taken_names)
+    dormant_days = np.where(kinds == "reused_bot", rng.uniform(*DORMANCY_DAYS, n), 0.0)
+    accounts = make_accounts(
+        rng, kinds, probes - dormant_days * DAY, home, overlap, taken_ids, taken_names
+    )
 
     out_dir.mkdir(parents=True, exist_ok=True)
     tsv = out_dir / f"{DATASET_NAME}.tsv"
@@ -53,7 +60,8 @@ def write_labelled_set(
             created = json.dumps(twitter_time(probes[i]))
             handle.write(
                 ("" if i == 0 else ", ")
-                + f'{{"created_at": {created}, "user": {accounts.user_json(i, probes[i])}}}'
+                + f'{{"created_at": {created}, '
+                + f'"user": {accounts.user_json(i, probes[i], dormant_days[i])}}}'
             )
         handle.write("]\n")
     return {
