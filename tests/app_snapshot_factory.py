@@ -46,6 +46,22 @@ BASE_TWEETS = 600
 THRESHOLD = 0.5
 REUSED_BOT = "1000"  # a bot that promoted us2016, went silent, and came back for macronleaks
 TROLLS = ["1020", "1021", "1022", "1023"]  # human-looking accounts in a coordinated group
+# Tables that came with later pipeline versions: an older snapshot lacks them.
+NEWER_TABLES = (
+    "bot_share_intervals",
+    "fct_promoter_threshold_sensitivity",
+    "fct_reused_bots",
+    "fct_reused_bots_summary",
+    "fct_amplified_accounts",
+    "fct_amplified_domains",
+    "coordination_groups",
+    "coordination_members",
+    "coordination_edges",
+    "model_evaluation",
+    "calibration_curve",
+    "rejected_records_by_reason",
+    "quality_checks",
+)
 ALL_TABLES = (
     "campaigns",
     "campaign_events",
@@ -410,3 +426,19 @@ def publish_test_snapshot(
 def campaign_tweets(generation: int) -> int:
     """The headline tweet count of the macronleaks campaign in a snapshot of this generation."""
     return BASE_TWEETS + generation
+
+
+def busiest_campaign_and_top_bot(publish_dir: Path) -> tuple[str, int, str, float]:
+    """From a published snapshot: the campaign with most tweets, its tweets, and the screen name
+    and score of the most active bot (what the app tests look for)."""
+    database = snapshot.current_dir(publish_dir) / snapshot.DATABASE
+    with duckdb.connect(str(database), read_only=True) as con:
+        campaign_id, tweets = con.execute(
+            "SELECT campaign_id, tweets FROM fct_campaign_summary ORDER BY tweets DESC LIMIT 1"
+        ).fetchone()
+        screen_name, bot_score = con.execute(
+            "SELECT screen_name, bot_score FROM dim_accounts WHERE account_class = 'bot' "
+            "AND screen_name IS NOT NULL "
+            "ORDER BY tweets_collected DESC, user_id LIMIT 1"
+        ).fetchone()
+    return campaign_id, tweets, screen_name, bot_score

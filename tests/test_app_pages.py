@@ -8,7 +8,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from app_snapshot_factory import REUSED_BOT, publish_test_snapshot
+from app_snapshot_factory import (
+    NEWER_TABLES,
+    REUSED_BOT,
+    busiest_campaign_and_top_bot,
+    publish_test_snapshot,
+)
 from streamlit.testing.v1 import AppTest
 
 from app import format as fmt
@@ -135,22 +140,7 @@ def test_missing_snapshot_is_a_message(tmp_path, monkeypatch) -> None:
 
 
 def test_an_older_snapshot_without_newer_tables_degrades(tmp_path, monkeypatch) -> None:
-    newer = (
-        "bot_share_intervals",
-        "fct_promoter_threshold_sensitivity",
-        "fct_reused_bots",
-        "fct_reused_bots_summary",
-        "fct_amplified_accounts",
-        "fct_amplified_domains",
-        "coordination_groups",
-        "coordination_members",
-        "coordination_edges",
-        "model_evaluation",
-        "calibration_curve",
-        "rejected_records_by_reason",
-        "quality_checks",
-    )
-    publish_test_snapshot(tmp_path, omit=newer, model_card=None)
+    publish_test_snapshot(tmp_path, omit=NEWER_TABLES, model_card=None)
     app = open_app(tmp_path, monkeypatch, campaign="macronleaks")
     assert "not in this snapshot" in texts(app)
     for page in PAGES:
@@ -162,16 +152,7 @@ def test_an_older_snapshot_without_newer_tables_degrades(tmp_path, monkeypatch) 
 
 def test_pages_on_the_pipeline_snapshot(pipeline_snapshot, monkeypatch) -> None:
     publish_dir = pipeline_snapshot.publish_dir
-    database = snapshot.current_dir(publish_dir) / snapshot.DATABASE
-    with duckdb.connect(str(database), read_only=True) as con:
-        campaign_id, tweets = con.execute(
-            "SELECT campaign_id, tweets FROM fct_campaign_summary ORDER BY tweets DESC LIMIT 1"
-        ).fetchone()
-        top_bot = con.execute(
-            "SELECT screen_name, bot_score FROM dim_accounts WHERE account_class = 'bot' "
-            "AND screen_name IS NOT NULL "
-            "ORDER BY tweets_collected DESC, user_id LIMIT 1"
-        ).fetchone()
+    campaign_id, tweets, bot_name, bot_score = busiest_campaign_and_top_bot(publish_dir)
     app = open_app(publish_dir, monkeypatch)
     assert app.sidebar.selectbox[0].value == campaign_id
     assert metrics(app)["Tweets"] == fmt.count(tweets)
@@ -179,8 +160,8 @@ def test_pages_on_the_pipeline_snapshot(pipeline_snapshot, monkeypatch) -> None:
         app.switch_page(f"views/{page}.py").run()
         assert not app.exception, (page, [e.value for e in app.exception])
     app.switch_page("views/accounts.py").run()
-    app.text_input(key="account_query").input(top_bot[0]).run()
-    assert metrics(app)["Bot score"] == fmt.score(top_bot[1])
+    app.text_input(key="account_query").input(bot_name).run()
+    assert metrics(app)["Bot score"] == fmt.score(bot_score)
 
 
 def test_a_snapshot_without_campaigns_says_so(tmp_path, monkeypatch) -> None:

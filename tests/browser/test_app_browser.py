@@ -13,7 +13,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from app_snapshot_factory import REUSED_BOT, campaign_tweets, publish_test_snapshot
+from app_snapshot_factory import (
+    REUSED_BOT,
+    busiest_campaign_and_top_bot,
+    campaign_tweets,
+    publish_test_snapshot,
+)
 from harness import (
     ARTIFACTS,
     exceptions_on,
@@ -180,16 +185,7 @@ def test_publishing_while_the_app_is_open(page, tmp_path: Path) -> None:
 
 def test_the_pipeline_snapshot_in_the_browser(page, pipeline_snapshot) -> None:
     publish_dir = pipeline_snapshot.publish_dir
-    database = snapshot.current_dir(publish_dir) / snapshot.DATABASE
-    with duckdb.connect(str(database), read_only=True) as con:
-        campaign_id, tweets = con.execute(
-            "SELECT campaign_id, tweets FROM fct_campaign_summary ORDER BY tweets DESC LIMIT 1"
-        ).fetchone()
-        account = con.execute(
-            "SELECT screen_name FROM dim_accounts WHERE account_class = 'bot' "
-            "AND screen_name IS NOT NULL "
-            "ORDER BY tweets_collected DESC, user_id LIMIT 1"
-        ).fetchone()[0]
+    campaign_id, tweets, account, _ = busiest_campaign_and_top_bot(publish_dir)
     with running_app(publish_dir, pipeline_snapshot.env) as url:
         seen = walk_the_app(page, url, campaign_id, account, "pipeline")
     assert seen["overview"]["Tweets"] == fmt.count(tweets)
