@@ -35,6 +35,7 @@ from tests.test_dbt_project import insert, new_warehouse, query, read_campaigns,
 DEFAULT_MIN_DORMANCY_DAYS = 90  # var('min_dormancy_days') default in fct_reused_bots
 MAX_STATUSES_WHILE_DORMANT = 10  # var('max_statuses_while_dormant') default
 MAX_DORMANT_ACTIVITY_RATIO = 0.4  # var('max_dormant_activity_ratio') default
+REUSED_BOT_MIN_SCORE = 0.25  # var('reused_bot_min_score') default
 MIN_PRECISION_RECALL = 0.9
 
 # ---------------------------------------------------------------------------------------------
@@ -270,9 +271,10 @@ def statuses_while_dormant(user: str, silence: Silence) -> int:
 
 
 def is_reused_bot(user: str, silence: Silence) -> bool:
-    """A classified bot whose statuses_count stood still across the silence, in absolute terms
-    or against what its lifetime pace predicts."""
-    if account_class(user) != "bot":
+    """A bot (classified so, or scored at least REUSED_BOT_MIN_SCORE) whose statuses_count stood
+    still across the silence, in absolute terms or against what its lifetime pace predicts."""
+    score = ACCOUNTS[user][1]
+    if account_class(user) != "bot" and (score is None or score < REUSED_BOT_MIN_SCORE):
         return False
     moved = statuses_while_dormant(user, silence)
     age_days = max((silence.start - ACCOUNTS[user][2]) / timedelta(days=1), 1.0)
@@ -585,8 +587,8 @@ def test_reused_bots_found_in_the_simulated_campaign(pipeline_snapshot: Pipeline
 
 @pytest.mark.integration
 def test_reused_bots_as_found_meet_the_issue_goal(pipeline_snapshot: PipelineRun) -> None:
-    """is_reused_bot (classified bots whose statuses_count stood still) against the truth: the
-    counter drops the humans who promoted both campaigns and were scored as bots."""
+    """is_reused_bot (bots whose statuses_count stood still) against the truth: the counter drops
+    the humans who promoted both campaigns and were scored as bots."""
     truth_reused = {
         a["user_id"] for a in truth_accounts(pipeline_snapshot) if a["is_reused"] == "True"
     }

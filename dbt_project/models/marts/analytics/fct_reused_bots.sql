@@ -10,10 +10,15 @@
 -- collection is a sample, so a reused bot's counter still moves by what it posted uncollected
 -- around its campaign tweets: besides an absolute bound, the move is compared with what the
 -- account's own lifetime pace (statuses_count / account age) predicts for the silence.
+-- A counter frozen across months of silence is itself evidence of automation, so a reused
+-- account with one is a reused bot from var('reused_bot_min_score') on, below the class threshold:
+-- the default 0.25 (odds 1:3) reaches the 0.5 threshold if the frozen counter is only three times
+-- likelier for a bot than for a human (on simulated collections no human had one at all).
 
 {%- set min_dormancy_days = var('min_dormancy_days', 90) %}
 {%- set max_statuses_while_dormant = var('max_statuses_while_dormant', 10) %}
 {%- set max_dormant_activity_ratio = var('max_dormant_activity_ratio', 0.4) %}
+{%- set reused_bot_min_score = var('reused_bot_min_score', 0.25) %}
 
 with
 
@@ -181,11 +186,18 @@ select
     cast(reused.later_campaign_tweets as {{ dbt.type_bigint() }}) as later_campaign_tweets,
     cast(reused.statuses_while_dormant as {{ dbt.type_bigint() }}) as statuses_while_dormant,
     cast(reused.dormant_activity_ratio as {{ botwatch.type_double() }}) as dormant_activity_ratio,
-    coalesce(accounts.account_class = 'bot', false)
-        and (
-            reused.statuses_while_dormant is null
-            or reused.statuses_while_dormant <= {{ max_statuses_while_dormant }}
-            or reused.dormant_activity_ratio <= {{ max_dormant_activity_ratio }}
-        ) as is_reused_bot
+    case
+        when reused.statuses_while_dormant is null
+            then coalesce(accounts.account_class = 'bot', false)
+        else
+            (
+                reused.statuses_while_dormant <= {{ max_statuses_while_dormant }}
+                or coalesce(reused.dormant_activity_ratio <= {{ max_dormant_activity_ratio }}, false)
+            )
+            and (
+                coalesce(accounts.account_class = 'bot', false)
+                or coalesce(accounts.bot_score >= {{ reused_bot_min_score }}, false)
+            )
+    end as is_reused_bot
 from dormant_activity as reused
 left join accounts on reused.user_id = accounts.user_id

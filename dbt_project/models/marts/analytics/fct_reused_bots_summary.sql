@@ -1,5 +1,5 @@
--- Reused accounts per pair of campaigns: how many, how many are reused bots (is_reused_bot: classified
--- bots whose statuses_count stood still), how long those bots slept and how much of the later
+-- Reused accounts per pair of campaigns: how many, how many are reused bots (is_reused_bot: bots
+-- whose statuses_count stood still), how long those bots slept and how much of the later
 -- campaign's bot activity they produced.
 
 with
@@ -18,7 +18,7 @@ reused as (
 
 campaign_tweets as (
 
-    select campaign_id, account_class from {{ ref('fct_campaign_tweets') }}
+    select campaign_id, author_id, account_class from {{ ref('fct_campaign_tweets') }}
 
 ),
 
@@ -59,12 +59,24 @@ bot_dormancy as (
 
 ),
 
+-- A reused bot may score below the class threshold: its tweets count as bot tweets all the same.
+reused_bot_authors as (
+
+    select distinct later_campaign_id as campaign_id, user_id
+    from reused
+    where is_reused_bot
+
+),
+
 later_bot_tweets as (
 
-    select campaign_id, count(*) as bot_tweets
+    select campaign_tweets.campaign_id, count(*) as bot_tweets
     from campaign_tweets
-    where account_class = 'bot'
-    group by campaign_id
+    left join reused_bot_authors
+        on campaign_tweets.campaign_id = reused_bot_authors.campaign_id
+        and campaign_tweets.author_id = reused_bot_authors.user_id
+    where campaign_tweets.account_class = 'bot' or reused_bot_authors.user_id is not null
+    group by campaign_tweets.campaign_id
 
 )
 
