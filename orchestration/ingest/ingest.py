@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -126,25 +127,38 @@ def _ingest(con: duckdb.DuckDBPyConnection, batch: list[_Landing]) -> list[Inges
         for landing in batch
     }
     latest = latest_possible()
-    con.begin()
-    try:
-        _delete_previous(con, list(reports))
-        lines = loaders.LineBuffer(con, latest, reports)
-        for landing in batch:
-            report = reports[landing.source_file]
-            if report.file_format == detect.V1_LINES:
-                loaders.read_v1_lines(con, landing.path, report, lines)
-            else:
-                loaders.LOADERS[report.file_format](con, landing.path, report, latest)
-        lines.flush()
-        for report in reports.values():
-            _refuse_non_tweets(report)
-        _record_files(con, list(reports.values()))
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+    with _unordered_inserts(con):
+        con.begin()
+        try:
+            _delete_previous(con, list(reports))
+            lines = loaders.LineBuffer(con, latest, reports)
+            for landing in batch:
+                report = reports[landing.source_file]
+                if report.file_format == detect.V1_LINES:
+                    loaders.read_v1_lines(con, landing.path, report, lines)
+                else:
+                    loaders.LOADERS[report.file_format](con, landing.path, report, latest)
+            lines.flush()
+            for report in reports.values():
+                _refuse_non_tweets(report)
+            _record_files(con, list(reports.values()))
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
     return [reports[landing.source_file] for landing in batch]
+
+
+@contextmanager
+def _unordered_inserts(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Let DuckDB insert with all its threads: raw rows carry their file and line, nothing reads
+    them in insertion order, and keeping that order serialises every insert (measured 1.3x)."""
+    previous = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if previous else 'false'}")
 
 
 def _delete_previous(con: duckdb.DuckDBPyConnection, source_files: list[str]) -> None:
