@@ -10,6 +10,10 @@ compressed), then each contender runs in a fresh child process on the same files
 - ``duckdb_read_json``: ``read_json`` with explicit column types (no inference) into a table with
   the canonical tweet columns plus the author's profile, top-level tweets only (less work than the
   ingest: no embedded originals, no validation, no line numbers; the practical limit);
+- ``duckdb_read_json_same_rows``: the same explicit ``read_json``, doing the ingest's work: every
+  tweet object of a line (retweeted and quoted originals too) as a tweet row and every author as a
+  profile row, into two tables (still no validation, quarantine or line numbers): what the first
+  baseline would cost if it wrote what the ingest writes;
 - ``python_loop``: ``json.loads`` per line building the same tweet and user rows as tuples.
 Figures go to ``bench/results/ingest.json`` and a Markdown table to ``bench/results/ingest.md``.
 """
@@ -145,6 +149,81 @@ def run_read_json(directory: Path, scratch: Path) -> dict:
     return {"seconds": seconds, "cpu_seconds": cpu_seconds, "tweets": tweets}
 
 
+_LEVEL_FIELDS = {k: v for k, v in _READ_JSON_COLUMNS.items() if k != "retweeted_status"}
+_LEVEL = "STRUCT(" + ", ".join(f'"{k}" {v}' for k, v in _LEVEL_FIELDS.items()) + ")"
+_RETWEETED = (
+    "STRUCT(" + ", ".join(f'"{k}" {v}' for k, v in _LEVEL_FIELDS.items())
+    + f", quoted_status {_LEVEL})"
+)  # fmt: skip
+_SAME_ROWS_COLUMNS = {**_LEVEL_FIELDS, "retweeted_status": _RETWEETED, "quoted_status": _LEVEL}
+# Where each tweet object of a line is: the line itself, its retweeted and quoted originals, and
+# the quote inside a retweeted original (as the ingest reads them).
+_LEVELS = ("", "retweeted_status.", "quoted_status.", "retweeted_status.quoted_status.")
+
+
+def _level_selects(level: str) -> tuple[str, str]:
+    """The tweet row and the author's profile row of one tweet object of a line."""
+    entities = f"coalesce({level}extended_tweet.entities, {level}entities)"
+    user = f'{level}"user"'
+    tweet = f"""
+        SELECT {level}id_str AS tweet_id,
+            timezone('UTC', strptime({level}created_at, {_TIME})) AS created_at,
+            {user}.id_str AS author_id,
+            coalesce({level}extended_tweet.full_text, {level}text) AS text,
+            {level}lang AS lang, {level}source AS source,
+            {"retweeted_status.id_str" if not level else "NULL"} AS retweeted_tweet_id,
+            {level}quoted_status_id_str AS quoted_tweet_id,
+            {level}in_reply_to_status_id_str AS in_reply_to_tweet_id,
+            {level}in_reply_to_user_id_str AS in_reply_to_user_id,
+            list_transform({entities}.hashtags, lambda h: h.text) AS hashtags,
+            list_transform({entities}.user_mentions, lambda m: m.id_str) AS mentioned_user_ids,
+            list_transform({entities}.user_mentions, lambda m: m.screen_name) AS mentioned_names,
+            list_transform({entities}.urls, lambda u: u.expanded_url) AS urls,
+            {level}retweet_count AS retweet_count, {level}favorite_count AS favorite_count,
+            {bool(level)} AS is_embedded, filename AS source_file
+        FROM parsed WHERE {level}id_str IS NOT NULL"""
+    profile = f"""
+        SELECT {user}.id_str AS user_id,
+            timezone('UTC', strptime(created_at, {_TIME})) AS observed_at,
+            {user}.screen_name, {user}.name, {user}.description, {user}.location, {user}.url,
+            timezone('UTC', strptime({user}.created_at, {_TIME})) AS created_at,
+            {user}.lang, {user}.followers_count, {user}.friends_count, {user}.statuses_count,
+            {user}.favourites_count, {user}.listed_count, {user}.verified, {user}.protected,
+            {user}.geo_enabled, {user}.default_profile, {user}.default_profile_image,
+            {user}.profile_use_background_image, {user}.profile_image_url_https,
+            filename AS source_file
+        FROM parsed WHERE {user}.screen_name IS NOT NULL"""
+    return tweet, profile
+
+
+def run_read_json_same_rows(directory: Path, scratch: Path) -> dict:
+    """``read_json`` doing the ingest's work: every tweet object of a line (retweeted and quoted
+    originals too) as a tweet row and its author as a profile row, into two tables."""
+    import duckdb
+
+    files = [str(p) for p in _files(directory)]
+    columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in _SAME_ROWS_COLUMNS.items()) + "}"
+    selects = [_level_selects(level) for level in _LEVELS]
+    con = duckdb.connect(str(scratch / "read_json_same_rows.duckdb"))
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute("SET preserve_insertion_order = false")
+    clock = _Clock()
+    con.execute(f"""
+        CREATE TEMP TABLE parsed AS
+        SELECT * FROM read_json({files}, format = 'newline_delimited', columns = {columns},
+                                filename = true)
+        WHERE id_str IS NOT NULL
+    """)
+    con.execute("CREATE TABLE tweets AS " + " UNION ALL ".join(t for t, _ in selects))
+    con.execute("CREATE TABLE profiles AS " + " UNION ALL ".join(u for _, u in selects))
+    seconds, cpu_seconds = clock.read()
+    tweets = con.execute("SELECT count(*) FROM tweets WHERE NOT is_embedded").fetchone()[0]
+    rows = con.execute("SELECT (SELECT count(*) FROM tweets) + (SELECT count(*) FROM profiles)")
+    rows = rows.fetchone()[0]
+    con.close()
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "tweets": tweets, "rows": rows}
+
+
 def _row(t: dict, embedded: bool) -> tuple:
     entities = (t.get("extended_tweet") or {}).get("entities") or t.get("entities") or {}
     user = t.get("user") or {}
@@ -216,7 +295,12 @@ def run_python_loop(directory: Path, scratch: Path) -> dict:
     }
 
 
-CONTENDERS = {"ingest": run_ingest, "read_json": run_read_json, "python_loop": run_python_loop}
+CONTENDERS = {
+    "ingest": run_ingest,
+    "read_json": run_read_json,
+    "read_json_same_rows": run_read_json_same_rows,
+    "python_loop": run_python_loop,
+}
 
 
 def _child_main(name: str, directory: str, scratch: str) -> None:
@@ -297,6 +381,7 @@ def measure(tweets: int, keep: bool = False) -> list[dict]:
             scratch = workdir / f"scratch-{compression}"
             ingest = _run_child("ingest", directory, scratch)
             duck = _run_child("read_json", directory, scratch)
+            same = _run_child("read_json_same_rows", directory, scratch)
             loop = _run_child("python_loop", directory, scratch)
             n = ingest["tweets"]
             entry = {
@@ -308,10 +393,14 @@ def measure(tweets: int, keep: bool = False) -> list[dict]:
                 "ingest_tweets_per_s": round(n / ingest["seconds"]),
                 "duckdb_read_json_tweets_per_s": round(duck["tweets"] / duck["seconds"]),
                 "python_loop_tweets_per_s": round(loop["tweets"] / loop["seconds"]),
+                "duckdb_read_json_same_rows_tweets_per_s": round(same["tweets"] / same["seconds"]),
                 "peak_rss_mib": round(ingest["peak_rss_mib"]),
                 "ingest_tweets_per_cpu_s": round(n / ingest["cpu_seconds"]),
                 "duckdb_read_json_tweets_per_cpu_s": round(duck["tweets"] / duck["cpu_seconds"]),
                 "python_loop_tweets_per_cpu_s": round(loop["tweets"] / loop["cpu_seconds"]),
+                "duckdb_read_json_same_rows_tweets_per_cpu_s": round(
+                    same["tweets"] / same["cpu_seconds"]
+                ),
                 "load_average_1min": round(os.getloadavg()[0], 1),
                 "ingest_seconds": round(ingest["seconds"], 2),
                 "ingest_rows_written": ingest["rows"],
@@ -322,6 +411,9 @@ def measure(tweets: int, keep: bool = False) -> list[dict]:
             )
             entry["ratio_vs_python_loop"] = round(
                 entry["ingest_tweets_per_s"] / entry["python_loop_tweets_per_s"], 2
+            )
+            entry["ratio_vs_duckdb_same_rows"] = round(
+                entry["ingest_tweets_per_s"] / entry["duckdb_read_json_same_rows_tweets_per_s"], 2
             )
             print(json.dumps(entry), flush=True)
             entries.append(entry)
@@ -361,13 +453,15 @@ def markdown(entries: list[dict]) -> str:
 
     head = (
         "| tweets | compression | ingest tweets/s (per CPU-s) | read_json | json.loads loop "
-        "| vs read_json (goal ≥0.7) | vs loop (goal ≥6 / ≥3) | cost/tweet vs smallest (≤1.2) "
-        "| peak RSS MiB (<2048) | load avg |\n|---|---|---|---|---|---|---|---|---|---|\n"
+        "| vs read_json (goal ≥0.7) | vs loop (goal ≥6 / ≥3) | read_json, same rows "
+        "| vs it | cost/tweet vs smallest (≤1.2) | peak RSS MiB (<2048) | load avg |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     rows = "".join(
         f"| {e['tweets']:,} | {e['compression']} | {rate(e, 'ingest')} "
         f"| {rate(e, 'duckdb_read_json')} | {rate(e, 'python_loop')} "
         f"| {e['ratio_vs_duckdb']} | {e['ratio_vs_python_loop']} "
+        f"| {rate(e, 'duckdb_read_json_same_rows')} | {e['ratio_vs_duckdb_same_rows']} "
         f"| {e['cost_per_tweet_vs_smallest']} | {e['peak_rss_mib']} "
         f"| {e.get('load_average_1min', '')} |\n"
         for e in entries

@@ -15,7 +15,10 @@ import numpy as np
 import pyarrow as pa
 
 GZIP_MAGIC = b"\x1f\x8b"
-CHUNK_BYTES = 32 * 1024 * 1024
+# Lines run through the SQL together. Each run has a fixed cost (planning the wide statements,
+# a transaction, a commit): 128 MiB took 100k tweets in 3.4 s where 32 MiB took 4.3 s, for
+# about 330 MiB more peak memory.
+CHUNK_BYTES = 128 * 1024 * 1024
 _READ_BYTES = 1024 * 1024
 # Small record batches let DuckDB spread one chunk's lines over its threads.
 _BATCH_ROWS = 2048
