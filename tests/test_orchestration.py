@@ -120,3 +120,26 @@ def _ancestors(graph, key: dg.AssetKey) -> set[dg.AssetKey]:
                 seen.add(parent)
                 todo.append(parent)
     return seen
+
+
+def test_dbt_run_targets_are_pruned_to_the_newest_per_asset(tmp_path: Path) -> None:
+    from orchestration.assets.dbt import prune_run_targets
+
+    for n in range(8):
+        folder = tmp_path / f"dbt_marts-run{n:04d}-abc{n}"
+        folder.mkdir()
+        (folder / "run_results.json").write_text("{}")
+        os.utime(folder, (1_000_000 + n, 1_000_000 + n))
+    other = tmp_path / "dbt_staging_and_intermediate-run0000-abc"
+    other.mkdir()
+    (tmp_path / "manifest.json").write_text("{}")
+    removed = prune_run_targets(tmp_path, "dbt_marts", keep=3)
+    assert sorted(p.name for p in removed) == [f"dbt_marts-run{n:04d}-abc{n}" for n in range(5)]
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == [
+        "dbt_marts-run0005-abc5",
+        "dbt_marts-run0006-abc6",
+        "dbt_marts-run0007-abc7",
+        "dbt_staging_and_intermediate-run0000-abc",
+        "manifest.json",
+    ]

@@ -4,7 +4,9 @@ dbt's graph reads the scores that a Python asset writes from dbt's own staging m
 project runs as two `@dbt_assets`: everything before the scores, then the marts that join them.
 """
 
+import shutil
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -19,6 +21,8 @@ from orchestration.dbt_project import botwatch_dbt_project
 
 MARTS = "config.schema:marts"
 LAYERS = ("staging", "intermediate", "marts")
+# Target folders kept per dbt asset: the latest runs' artefacts, for debugging a failed build.
+KEEP_RUN_TARGETS = 5
 
 
 class BotwatchTranslator(DagsterDbtTranslator):
@@ -50,6 +54,7 @@ translator = BotwatchTranslator(
 )
 def dbt_staging_and_intermediate(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build"], context=context).stream()
+    prune_run_targets(_target_dir(), context.op_execution_context.op.name)
 
 
 @dbt_assets(
@@ -60,3 +65,24 @@ def dbt_staging_and_intermediate(context: dg.AssetExecutionContext, dbt: DbtCliR
 )
 def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build"], context=context).stream()
+    prune_run_targets(_target_dir(), context.op_execution_context.op.name)
+
+
+def prune_run_targets(
+    target_dir: Path, asset_name: str, keep: int = KEEP_RUN_TARGETS
+) -> list[Path]:
+    """Remove all but the newest ``keep`` run folders of ``asset_name`` in dbt's target folder.
+    dagster-dbt gives every invocation its own folder (``<asset>-<run id>-<uuid>``, a few MB of
+    compiled SQL) and never removes one: a daily schedule would pile up hundreds a year."""
+    runs = sorted(
+        (p for p in target_dir.glob(f"{asset_name}-*-*") if p.is_dir()),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in runs[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return runs[keep:]
+
+
+def _target_dir() -> Path:
+    return botwatch_dbt_project.project_dir / botwatch_dbt_project.target_path
