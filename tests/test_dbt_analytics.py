@@ -25,6 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from analytics.amplification import amplification_by_account, amplification_by_domain
 from analytics.bootstrap import threshold_sensitivity
@@ -32,10 +33,12 @@ from botwatch import paths, snapshot
 from tests.conftest import PipelineRun
 from tests.test_dbt_project import insert, new_warehouse, query, read_campaigns, run_dbt
 
-DEFAULT_MIN_DORMANCY_DAYS = 90  # var('min_dormancy_days') default in fct_reused_bots
-MAX_STATUSES_WHILE_DORMANT = 10  # var('max_statuses_while_dormant') default
-MAX_DORMANT_ACTIVITY_RATIO = 0.4  # var('max_dormant_activity_ratio') default
-REUSED_BOT_MIN_SCORE = 0.25  # var('reused_bot_min_score') default
+# The analyses' parameters as the project sets them (dbt_project.yml vars).
+DBT_VARS = yaml.safe_load((paths.DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+DEFAULT_MIN_DORMANCY_DAYS = DBT_VARS["min_dormancy_days"]
+MAX_STATUSES_WHILE_DORMANT = DBT_VARS["max_statuses_while_dormant"]
+MAX_DORMANT_ACTIVITY_RATIO = DBT_VARS["max_dormant_activity_ratio"]
+REUSED_BOT_MIN_SCORE = DBT_VARS["reused_bot_min_score"]
 MIN_PRECISION_RECALL = 0.9
 
 # ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 -- Whose content bots amplified most in each campaign: retweets received from the campaign's
 -- retweets, and the share of them that came from bots. Top var('amplification_top_n') per campaign.
 
-{%- set top_n = var('amplification_top_n', 50) %}
+{%- set top_n = var('amplification_top_n') %}
 
 with
 

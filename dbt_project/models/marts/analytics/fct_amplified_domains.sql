@@ -1,7 +1,7 @@
 -- Which URL domains each campaign spread most, and the share of that spread due to bots.
 -- Top var('amplification_top_n') domains per campaign.
 
-{%- set top_n = var('amplification_top_n', 50) %}
+{%- set top_n = var('amplification_top_n') %}
 
 with
 

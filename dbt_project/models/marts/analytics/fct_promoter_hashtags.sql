@@ -1,7 +1,7 @@
 -- What a campaign's promoters talked about besides the campaign's own hashtags, against everyone
 -- else in the collection: the top var('top_promoter_hashtags') hashtags of each audience.
 
-{%- set top_n = var('top_promoter_hashtags', 20) %}
+{%- set top_n = var('top_promoter_hashtags') %}
 
 with
 

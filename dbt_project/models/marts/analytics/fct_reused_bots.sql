@@ -15,10 +15,10 @@
 -- the default 0.25 (odds 1:3) reaches the 0.5 threshold if the frozen counter is only three times
 -- likelier for a bot than for a human (on simulated collections no human had one at all).
 
-{%- set min_dormancy_days = var('min_dormancy_days', 90) %}
-{%- set max_statuses_while_dormant = var('max_statuses_while_dormant', 10) %}
-{%- set max_dormant_activity_ratio = var('max_dormant_activity_ratio', 0.4) %}
-{%- set reused_bot_min_score = var('reused_bot_min_score', 0.25) %}
+{%- set min_dormancy_days = var('min_dormancy_days') %}
+{%- set max_statuses_while_dormant = var('max_statuses_while_dormant') %}
+{%- set max_dormant_activity_ratio = var('max_dormant_activity_ratio') %}
+{%- set reused_bot_min_score = var('reused_bot_min_score') %}
 
 with
 
