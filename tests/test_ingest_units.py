@@ -36,6 +36,27 @@ def test_chunks_number_lines_continuously(tmp_path):
     assert seen == [(i, i) for i in range(1, 2001)]
 
 
+@pytest.mark.parametrize("final_newline", [True, False])
+def test_plain_chunks_hold_whole_lines_in_order(tmp_path, final_newline):
+    """Plain files are read a chunk at a time: every chunk ends at a line's end (but the last),
+    a line longer than a chunk stays whole, numbering runs on, nothing is lost or doubled."""
+    lines = [f'{{"n": {i}, "pad": "{"x" * (i % 97)}"}}' for i in range(1, 1501)]
+    lines[700] = '{"n": 701, "pad": "' + "y" * 10_000 + '"}'  # longer than a chunk
+    content = "\n".join(lines) + ("\n" if final_newline else "")
+    path = tmp_path / "lines.jsonl"
+    path.write_text(content)
+    for chunk_bytes in (4096, len(content), len(content) + 1, 1 << 20):
+        chunks = list(iter_line_chunks(path, chunk_bytes=chunk_bytes))
+        assert all(isinstance(c, LineChunk) for c in chunks)
+        assert b"".join(c.data for c in chunks) == content.encode()
+        assert all(c.data.endswith(b"\n") for c in chunks[:-1])
+        seen = []
+        for chunk in chunks:
+            text = chunk.data.decode().splitlines()
+            seen += [(chunk.first_line + i, json.loads(t)["n"]) for i, t in enumerate(text)]
+        assert seen == [(i, i) for i in range(1, 1501)]
+
+
 def test_invalid_utf8_lines_are_blanked_and_reported():
     chunk = LineChunk(10, b'{"a": 1}\n{"b": "\xff"}\n{"c": 3}\n')
     table, bad = reading.lines_table(chunk)

@@ -15,6 +15,7 @@ V1_OBJECT = "v1.1-object"  # one (pretty-printed) object: a profile or a single 
 V2_PAGES = "v2-pages"
 EMPTY = "empty"
 HEAD_BYTES = 1024 * 1024
+_SHORT_HEAD_BYTES = 64 * 1024
 _WHITESPACE = b" \t\r\n\xef\xbb\xbf"  # and the UTF-8 byte order mark
 
 
@@ -60,7 +61,12 @@ def is_v2(value: dict) -> bool:
 def detect_format(path: Path, source_file: str) -> str:
     """The file's format. Raises ``NotTweetsError`` when the content is not JSON at all; JSON
     lines that turn out to hold no tweet are caught later, by the classification of every line."""
-    head = read_head(path)
+    # A short head decides for lines of tweets (a few KB each); a v2 page is one long line.
+    head = read_head(path, _SHORT_HEAD_BYTES)
+    value = _first_object(head)
+    if value is None and len(head) >= _SHORT_HEAD_BYTES:
+        head = read_head(path)
+        value = _first_object(head)
     stripped = head.lstrip(_WHITESPACE)
     if not stripped:
         return EMPTY
@@ -70,7 +76,6 @@ def detect_format(path: Path, source_file: str) -> str:
     if first != b"{":
         start = stripped[:24].decode("utf-8", errors="replace")
         raise NotTweetsError(source_file, f"its content is not JSON (it starts with {start!r})")
-    value = _first_object(head)
     if value is None and not stripped.split(b"\n", 1)[0].strip(b" \r{"):
         return V1_OBJECT  # the first line is a lone '{': one pretty-printed object
     if value is not None and is_v2(value):
