@@ -2,18 +2,18 @@
 
 Lines arrive as a relation ``ingest_lines(source_file, source_line, line)`` (several small files
 can share one run of the statements). Each line is parsed once: ``json_extract_string(line,
-[paths])`` pulls every value the canonical rows need in one pass (measured faster than
-``json_transform`` into a deep STRUCT; no schema inference either). The values land in the temp
-table ``ingest_records`` with the line's kind (tweet, bare user object, stream notice, or a
-rejection reason); one insert per raw table reads it. Measured alternatives that were slower:
-re-parsing the lines in each insert (with a join or a positional join to the kinds), one
-list column instead of columns, fanning out rows with list/unnest, and DuckDB's typed
-``read_json`` of whole clean files with explicit nested STRUCTs for exactly the paths below (one
-pass, no per-value extraction): about 3x the CPU of reading the lines and this extraction (9 vs 3
-CPU-s per 100k simulated tweets), as its cost grows with the number of fields transformed (~210
-here; the bench's ``read_json`` reads ~35). Per 100k tweets the parse itself costs ~0.3 CPU-s and
-the path lookups ~0.8; materialising ``ingest_records`` is most of the rest. Extracting the
-quoted-status paths (about half of them) only for lines that have one would save ~0.7 CPU-s.
+[paths])`` pulls every value the canonical rows need in one pass (no schema inference). The values
+land in the temp table ``ingest_records`` with the line's kind (tweet, bare user object, stream
+notice, or a rejection reason); one insert per raw table reads it. Per 100k simulated tweets the
+parse costs ~0.3 CPU-s, the path lookups ~0.4 and materialising ``ingest_records`` ~1.5.
+
+Measured alternatives (2 cores, DuckDB 1.4/2.0): ``json_transform`` of the lines into one nested
+STRUCT with exactly these paths costs the same for the parse and makes the inserts slower;
+re-parsing the lines in each insert, one list column instead of columns, fanning out rows with
+list/unnest, and extracting the quoted-status paths only from lines that have one (2%) were no
+better. DuckDB's typed ``read_json`` writing the same rows from whole files is ~1.5x faster at 1M
+tweets (the bench's "same rows" reference), but it gives no line numbers, so it can neither fill
+``source_line`` nor put a bad line in quarantine while its file's good lines land.
 """
 
 from __future__ import annotations
