@@ -7,7 +7,7 @@ land in the temp table ``ingest_records`` with the line's kind (tweet, bare user
 notice, or a rejection reason); one insert per raw table reads it. Per 100k simulated tweets the
 parse costs ~0.3 CPU-s, the path lookups ~0.4 and materialising ``ingest_records`` ~1.5.
 
-Measured alternatives (2 cores, DuckDB 1.4/2.0): ``json_transform`` of the lines into one nested
+Measured alternatives (2 cores, the pinned DuckDB): ``json_transform`` of the lines into one nested
 STRUCT with exactly these paths costs the same for the parse and makes the inserts slower;
 re-parsing the lines in each insert, one list column instead of columns, fanning out rows with
 list/unnest, and extracting the quoted-status paths only from lines that have one (2%) were no
