@@ -25,7 +25,13 @@ if not snap.has("fct_reused_bots"):
 summary = queries.reuse_summary(snap, campaign_id)
 for row in summary.itertuples():
     cells = st.columns(4)
-    cells[0].metric(f"Reused bots (from {row.earlier_campaign_id})", fmt.count(row.reused_bots))
+    cells[0].metric(
+        f"Reused bots (from {row.earlier_campaign_id})",
+        fmt.count(row.reused_bots),
+        help="Reused accounts whose statuses_count stood still across the silence (a human who "
+        "was merely not collected kept tweeting) and that are bots: classified so, or scored at "
+        "least the lower bar a frozen counter earns (dbt var reused_bot_min_score).",
+    )
     cells[1].metric("Reused accounts, any class", fmt.count(row.reused_accounts))
     cells[2].metric("Median dormancy of the bots", fmt.days(row.median_dormant_days))
     cells[3].metric(
