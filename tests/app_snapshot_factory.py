@@ -62,31 +62,6 @@ NEWER_TABLES = (
     "rejected_records_by_reason",
     "quality_checks",
 )
-ALL_TABLES = (
-    "campaigns",
-    "campaign_events",
-    "dim_accounts",
-    "fct_tweets",
-    "fct_campaign_tweets",
-    "fct_campaign_activity_hourly",
-    "fct_campaign_languages",
-    "fct_campaign_summary",
-    "fct_account_campaign_activity",
-    "fct_interactions",
-    "quality_checks",
-    "bot_share_intervals",
-    "fct_promoter_threshold_sensitivity",
-    "fct_reused_bots",
-    "fct_reused_bots_summary",
-    "fct_amplified_accounts",
-    "fct_amplified_domains",
-    "coordination_groups",
-    "coordination_members",
-    "coordination_edges",
-    "model_evaluation",
-    "calibration_curve",
-    "rejected_records_by_reason",
-)
 
 
 def accounts_frame(seed: int = 1, accounts: int = BOTS + HUMANS + UNSCORED) -> pd.DataFrame:
@@ -369,7 +344,8 @@ def write_database(
     tweets: int | None = None,
     accounts: int = BOTS + HUMANS + UNSCORED,
 ) -> dict[str, int]:
-    """Write every table of ``ALL_TABLES`` but those in ``omit``; returns their row counts.
+    """Write every table (campaigns, events, ``MART_SQL``) but those in ``omit``; returns
+    their row counts.
     ``tweets`` (default ``BASE_TWEETS + generation``) and ``accounts`` set the size."""
     accounts = accounts_frame(accounts=accounts)
     tweets = tweets_frame(accounts, tweets if tweets is not None else BASE_TWEETS + generation)
