@@ -22,12 +22,6 @@
 
 with
 
-campaigns as (
-
-    select campaign_id, start_at from {{ ref('campaigns') }}
-
-),
-
 activity as (
 
     select campaign_id, user_id, first_tweet_at, last_tweet_at, tweets
@@ -62,11 +56,7 @@ profiles_at as (
 
 campaign_pairs as (
 
-    select
-        earlier.campaign_id as earlier_campaign_id,
-        later.campaign_id as later_campaign_id
-    from campaigns as earlier
-    inner join campaigns as later on earlier.start_at < later.start_at
+    select * from {{ ref('int_campaigns_paired') }}
 
 ),
 

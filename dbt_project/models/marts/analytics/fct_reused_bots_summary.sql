@@ -4,12 +4,6 @@
 
 with
 
-campaigns as (
-
-    select campaign_id, start_at from {{ ref('campaigns') }}
-
-),
-
 reused as (
 
     select * from {{ ref('fct_reused_bots') }}
@@ -24,11 +18,7 @@ campaign_tweets as (
 
 campaign_pairs as (
 
-    select
-        earlier.campaign_id as earlier_campaign_id,
-        later.campaign_id as later_campaign_id
-    from campaigns as earlier
-    inner join campaigns as later on earlier.start_at < later.start_at
+    select * from {{ ref('int_campaigns_paired') }}
 
 ),
 
