@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import duckdb
@@ -201,3 +202,73 @@ def test_backfill_takes_partition_names_as_source_files(con, tmp_path):
     assert names == [("2017/a.jsonl",), ("2017/b.jsonl",)]
     with pytest.raises(ValueError, match="as many"):
         ingest_files(con, files, source_files=["only-one"])
+
+
+def _load_recording_threads(monkeypatch) -> set[str]:
+    """Observe which threads run the v1.1 SQL (the real one runs)."""
+    threads: set[str] = set()
+    real_load = loaders.load_v1_lines
+
+    def load(*args, **kwargs):
+        threads.add(threading.current_thread().name)
+        real_load(*args, **kwargs)
+
+    monkeypatch.setattr(loaders, "load_v1_lines", load)
+    return threads
+
+
+def test_batches_in_flight_land_like_single_ingests(tmp_path, monkeypatch):
+    files = [_collection(tmp_path, start, 20) for start in range(1, 1000, 100)]
+    monkeypatch.setattr(reading, "CHUNK_BYTES", 4 * 1024)  # a batch per file
+    threads = _load_recording_threads(monkeypatch)
+    with (
+        duckdb.connect(str(tmp_path / "a.duckdb")) as in_flight,
+        duckdb.connect(str(tmp_path / "b.duckdb")) as single,
+    ):
+        reports = ingest_files(in_flight, files)
+        assert len(threads) > 1  # batches did run side by side
+        singles = [ingest_file(single, path) for path in files]
+        assert [r.to_metadata() for r in reports] == [r.to_metadata() for r in singles]
+        assert _state(in_flight) == _state(single)
+        ingest_files(in_flight, files)  # re-ingested side by side: each batch deletes its rows
+        assert _state(in_flight) == _state(single)
+
+
+def test_a_failing_batch_in_flight_keeps_earlier_files_and_no_part_of_its_own(
+    con, tmp_path, monkeypatch
+):
+    files = [_collection(tmp_path, start, 20) for start in range(1, 1000, 100)]
+    monkeypatch.setattr(reading, "CHUNK_BYTES", 4 * 1024)
+    real_load = loaders.load_v1_lines
+    doomed = str(files[4].resolve())
+
+    def load(con, lines, latest, reports):
+        real_load(con, lines, latest, reports)
+        if doomed in reports:
+            raise RuntimeError("the machine went down")
+
+    monkeypatch.setattr(loaders, "load_v1_lines", load)
+    with pytest.raises(RuntimeError, match="went down"):
+        ingest_files(con, files)
+    landed = {r[0] for r in con.execute("SELECT source_file FROM raw.ingested_files").fetchall()}
+    assert {str(p.resolve()) for p in files[:4]} <= landed
+    assert doomed not in landed
+    tweets_of = "SELECT count(*) FROM raw.tweets WHERE source_file = $f"
+    assert con.execute(tweets_of, {"f": doomed}).fetchone() == (0,)
+    for start, path in zip(range(1, 1000, 100), files, strict=True):
+        if str(path.resolve()) in landed:  # whatever landed landed whole
+            retweets = sum(1 for i in range(start, start + 20) if i % 3 == 0)
+            assert con.execute(tweets_of, {"f": str(path.resolve())}).fetchone() == (20 + retweets,)
+
+
+def test_bulk_load_settings_are_restored(con, tmp_path, monkeypatch):
+    settings = ("preserve_insertion_order", "checkpoint_threshold")
+    read = "SELECT " + ", ".join(f"current_setting('{name}')" for name in settings)
+    before = con.execute(read).fetchone()
+    files = [_collection(tmp_path, start, 20) for start in range(1, 400, 100)]
+    monkeypatch.setattr(reading, "CHUNK_BYTES", 4 * 1024)
+    ingest_files(con, files)
+    assert con.execute(read).fetchone() == before
+    with pytest.raises(NotTweetsError):
+        ingest_files(con, [*files, write_lines(tmp_path / "x.jsonl", [{"label": "bot"}])])
+    assert con.execute(read).fetchone() == before

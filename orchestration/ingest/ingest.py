@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,6 +35,8 @@ FILE_TABLES = (
 _NOT_TWEET_REASONS = {"malformed_json", "not_a_tweet", "invalid_utf8"}
 # To size batches of small files before reading them: JSON tweets compress about 6-10x.
 _GZIP_RATIO = 8
+# Batches ingested at once, each on its own connection (see _ingest_in_flight).
+_IN_FLIGHT = 2
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -62,7 +66,7 @@ def ingest_file(
     """Ingest one landing file (format and compression detected from its content). Raises
     ``NotTweetsError`` when the file is not tweets at all; nothing is written then."""
     path = Path(path)
-    return _ingest(con, [_Landing(path, source_file or source_name(path))])[0]
+    return ingest_files(con, [path], [source_file or source_name(path)])[0]
 
 
 def ingest_files(
@@ -73,22 +77,73 @@ def ingest_files(
     """Ingest many files in one call (a backfill), named like ``ingest_file`` does unless
     ``source_files`` gives the names. Small files are ingested together, a batch of them per
     transaction and per run of the SQL (the per-statement cost would dominate hourly files of a
-    few hundred tweets). A file that is not tweets raises ``NotTweetsError`` after the files
-    before it have landed."""
+    few hundred tweets), two batches at a time. A file that is not tweets raises
+    ``NotTweetsError`` after the files before it have landed (those of the batch beside its own
+    may have landed too)."""
     files = [Path(p) for p in paths_]
     names = list(source_files) if source_files is not None else [source_name(p) for p in files]
     if len(names) != len(files):
         raise ValueError("ingest_files: as many source_files as paths are needed")
     landings = [_Landing(path, name) for path, name in zip(files, names, strict=True)]
-    reports: list[IngestReport] = []
-    for batch in _batches(landings):
+    batches = list(_batches(landings))
+    ensure_raw_tables(con)
+    with _bulk_load_settings(con):
+        if len(batches) == 1:
+            return _ingest_batch(con, batches[0])
+        return _ingest_in_flight(con, batches)
+
+
+def _ingest_batch(con: duckdb.DuckDBPyConnection, batch: list[_Landing]) -> list[IngestReport]:
+    try:
+        return _ingest(con, batch)
+    except NotTweetsError:
+        if len(batch) == 1:
+            raise
+        reports: list[IngestReport] = []
+        for landing in batch:  # again one by one: the good files land, the bad one raises
+            reports += _ingest(con, [landing])
+        return reports
+
+
+def _ingest_in_flight(
+    con: duckdb.DuckDBPyConnection, batches: list[list[_Landing]]
+) -> list[IngestReport]:
+    """Batches ingested ``_IN_FLIGHT`` at a time, each in its own transaction on its own
+    connection to the same database, so that one batch's serial parts (reading the files, the
+    commit) overlap another's parallel SQL: 1M tweets in 23-24 s instead of 30, for ~350 MiB
+    more peak memory. Reports come in the batches' order. After a batch fails no further batch
+    starts, the one beside it finishes (and lands), and the error of the first failing batch in
+    order is raised, so every batch before it has landed."""
+    failed = threading.Event()
+    cursors: dict[int, duckdb.DuckDBPyConnection] = {}
+    lock = threading.Lock()
+
+    def run(batch: list[_Landing]) -> list[IngestReport]:
+        if failed.is_set():
+            return []  # a batch started before this one failed; its error is raised
+        with lock:
+            if threading.get_ident() not in cursors:
+                cursors[threading.get_ident()] = con.cursor()
+            cursor = cursors[threading.get_ident()]
         try:
-            reports += _ingest(con, batch)
-        except NotTweetsError:
-            if len(batch) == 1:
+            return _ingest_batch(cursor, batch)
+        except BaseException:
+            failed.set()
+            raise
+
+    reports: list[IngestReport] = []
+    try:
+        with ThreadPoolExecutor(_IN_FLIGHT, thread_name_prefix="ingest") as pool:
+            futures = [pool.submit(run, batch) for batch in batches]
+            try:
+                for future in futures:
+                    reports += future.result()
+            except BaseException:
+                failed.set()  # an interrupt too: no further batch starts before the pool closes
                 raise
-            for landing in batch:  # again one by one: the good files land, the bad one raises
-                reports += _ingest(con, [landing])
+    finally:
+        for cursor in cursors.values():
+            cursor.close()
     return reports
 
 
@@ -117,7 +172,6 @@ def _ingest(con: duckdb.DuckDBPyConnection, batch: list[_Landing]) -> list[Inges
     for landing in batch:
         if not landing.path.is_file():
             raise FileNotFoundError(f"no such landing file: {landing.path}")
-    ensure_raw_tables(con)
     reports = {
         landing.source_file: IngestReport(
             landing.source_file,
@@ -127,25 +181,24 @@ def _ingest(con: duckdb.DuckDBPyConnection, batch: list[_Landing]) -> list[Inges
         for landing in batch
     }
     latest = latest_possible()
-    with _bulk_load_settings(con):
-        con.begin()
-        try:
-            _delete_previous(con, list(reports))
-            lines = loaders.LineBuffer(con, latest, reports)
-            for landing in batch:
-                report = reports[landing.source_file]
-                if report.file_format == detect.V1_LINES:
-                    loaders.read_v1_lines(con, landing.path, report, lines)
-                else:
-                    loaders.LOADERS[report.file_format](con, landing.path, report, latest)
-            lines.flush()
-            for report in reports.values():
-                _refuse_non_tweets(report)
-            _record_files(con, list(reports.values()))
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
+    con.begin()
+    try:
+        _delete_previous(con, list(reports))
+        lines = loaders.LineBuffer(con, latest, reports)
+        for landing in batch:
+            report = reports[landing.source_file]
+            if report.file_format == detect.V1_LINES:
+                loaders.read_v1_lines(con, landing.path, report, lines)
+            else:
+                loaders.LOADERS[report.file_format](con, landing.path, report, latest)
+        lines.flush()
+        for report in reports.values():
+            _refuse_non_tweets(report)
+        _record_files(con, list(reports.values()))
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
     return [reports[landing.source_file] for landing in batch]
 
 
