@@ -11,10 +11,10 @@ Measured alternatives (2 cores, the pinned DuckDB): ``json_transform`` of the li
 STRUCT with exactly these paths costs the same for the parse and makes the inserts slower;
 re-parsing the lines in each insert, one list column instead of columns, fanning out rows with
 list/unnest, and extracting the quoted-status paths only from lines that have one (2%) were no
-better. DuckDB's typed ``read_json`` writing the same rows from whole files is 2x faster at 1M
-tweets, 1.2x at 100k (the bench's "same rows" reference), but it gives no line numbers, so it
-can neither fill ``source_line`` nor put a bad line in quarantine while its file's good lines
-land.
+better. DuckDB's typed ``read_json`` writing the same rows from whole files is 1.5x faster at
+1M tweets and as fast at 100k (the bench's "same rows" reference), but it gives no line
+numbers, so it can neither fill ``source_line`` nor put a bad line in quarantine while its
+file's good lines land.
 """
 
 from __future__ import annotations
