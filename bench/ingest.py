@@ -149,12 +149,13 @@ def run_read_json(directory: Path, scratch: Path) -> dict:
     return {"seconds": seconds, "cpu_seconds": cpu_seconds, "tweets": tweets}
 
 
+def _struct(fields: dict[str, str]) -> str:
+    return "STRUCT(" + ", ".join(f'"{k}" {v}' for k, v in fields.items()) + ")"
+
+
 _LEVEL_FIELDS = {k: v for k, v in _READ_JSON_COLUMNS.items() if k != "retweeted_status"}
-_LEVEL = "STRUCT(" + ", ".join(f'"{k}" {v}' for k, v in _LEVEL_FIELDS.items()) + ")"
-_RETWEETED = (
-    "STRUCT(" + ", ".join(f'"{k}" {v}' for k, v in _LEVEL_FIELDS.items())
-    + f", quoted_status {_LEVEL})"
-)  # fmt: skip
+_LEVEL = _struct(_LEVEL_FIELDS)
+_RETWEETED = _struct({**_LEVEL_FIELDS, "quoted_status": _LEVEL})
 _SAME_ROWS_COLUMNS = {**_LEVEL_FIELDS, "retweeted_status": _RETWEETED, "quoted_status": _LEVEL}
 # Where each tweet object of a line is: the line itself, its retweeted and quoted originals, and
 # the quote inside a retweeted original (as the ingest reads them).
@@ -368,6 +369,21 @@ def _sizes(argument: str | None) -> list[int]:
     return [int(float(part)) for part in value.split(",") if part.strip()]
 
 
+# Each child contender → the name its figures carry in the results.
+_FIGURE_NAMES = {
+    "ingest": "ingest",
+    "read_json": "duckdb_read_json",
+    "read_json_same_rows": "duckdb_read_json_same_rows",
+    "python_loop": "python_loop",
+}
+# Each ratio → the contender the ingest is divided by.
+_RATIOS = {
+    "ratio_vs_duckdb": "duckdb_read_json",
+    "ratio_vs_python_loop": "python_loop",
+    "ratio_vs_duckdb_same_rows": "duckdb_read_json_same_rows",
+}
+
+
 def measure(tweets: int, keep: bool = False) -> list[dict]:
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-ingest-{tweets}-"))
     try:
@@ -379,42 +395,36 @@ def measure(tweets: int, keep: bool = False) -> list[dict]:
         entries = []
         for compression, directory in sets.items():
             scratch = workdir / f"scratch-{compression}"
-            ingest = _run_child("ingest", directory, scratch)
-            duck = _run_child("read_json", directory, scratch)
-            same = _run_child("read_json_same_rows", directory, scratch)
-            loop = _run_child("python_loop", directory, scratch)
-            n = ingest["tweets"]
+            results = {
+                figure: _run_child(child, directory, scratch)
+                for child, figure in _FIGURE_NAMES.items()
+            }
+            ingest = results["ingest"]
+            files = _files(directory)
             entry = {
                 "tweets": tweets,
                 "compression": compression,
-                "files": len(_files(directory)),
-                "bytes": sum(p.stat().st_size for p in _files(directory)),
-                "top_level_tweets": n,
-                "ingest_tweets_per_s": round(n / ingest["seconds"]),
-                "duckdb_read_json_tweets_per_s": round(duck["tweets"] / duck["seconds"]),
-                "python_loop_tweets_per_s": round(loop["tweets"] / loop["seconds"]),
-                "duckdb_read_json_same_rows_tweets_per_s": round(same["tweets"] / same["seconds"]),
+                "files": len(files),
+                "bytes": sum(p.stat().st_size for p in files),
+                "top_level_tweets": ingest["tweets"],
+                **{
+                    f"{figure}_tweets_per_s": round(r["tweets"] / r["seconds"])
+                    for figure, r in results.items()
+                },
                 "peak_rss_mib": round(ingest["peak_rss_mib"]),
-                "ingest_tweets_per_cpu_s": round(n / ingest["cpu_seconds"]),
-                "duckdb_read_json_tweets_per_cpu_s": round(duck["tweets"] / duck["cpu_seconds"]),
-                "python_loop_tweets_per_cpu_s": round(loop["tweets"] / loop["cpu_seconds"]),
-                "duckdb_read_json_same_rows_tweets_per_cpu_s": round(
-                    same["tweets"] / same["cpu_seconds"]
-                ),
+                **{
+                    f"{figure}_tweets_per_cpu_s": round(r["tweets"] / r["cpu_seconds"])
+                    for figure, r in results.items()
+                },
                 "load_average_1min": round(os.getloadavg()[0], 1),
                 "ingest_seconds": round(ingest["seconds"], 2),
                 "ingest_rows_written": ingest["rows"],
                 "ingest_rejected": ingest["rejected"],
             }
-            entry["ratio_vs_duckdb"] = round(
-                entry["ingest_tweets_per_s"] / entry["duckdb_read_json_tweets_per_s"], 2
-            )
-            entry["ratio_vs_python_loop"] = round(
-                entry["ingest_tweets_per_s"] / entry["python_loop_tweets_per_s"], 2
-            )
-            entry["ratio_vs_duckdb_same_rows"] = round(
-                entry["ingest_tweets_per_s"] / entry["duckdb_read_json_same_rows_tweets_per_s"], 2
-            )
+            for ratio, figure in _RATIOS.items():
+                entry[ratio] = round(
+                    entry["ingest_tweets_per_s"] / entry[f"{figure}_tweets_per_s"], 2
+                )
             print(json.dumps(entry), flush=True)
             entries.append(entry)
         return entries

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -115,21 +116,22 @@ def _ingest_in_flight(
     starts, the one beside it finishes (and lands), and the error of the first failing batch in
     order is raised, so every batch before it has landed."""
     failed = threading.Event()
-    cursors: dict[int, duckdb.DuckDBPyConnection] = {}
-    lock = threading.Lock()
+    cursors = [con.cursor() for _ in range(_IN_FLIGHT)]
+    idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
+    for cursor in cursors:
+        idle.put(cursor)
 
     def run(batch: list[_Landing]) -> list[IngestReport]:
         if failed.is_set():
             return []  # a batch started before this one failed; its error is raised
-        with lock:
-            if threading.get_ident() not in cursors:
-                cursors[threading.get_ident()] = con.cursor()
-            cursor = cursors[threading.get_ident()]
+        cursor = idle.get()
         try:
             return _ingest_batch(cursor, batch)
         except BaseException:
             failed.set()
             raise
+        finally:
+            idle.put(cursor)
 
     reports: list[IngestReport] = []
     try:
@@ -142,7 +144,7 @@ def _ingest_in_flight(
                 failed.set()  # an interrupt too: no further batch starts before the pool closes
                 raise
     finally:
-        for cursor in cursors.values():
+        for cursor in cursors:
             cursor.close()
     return reports
 

@@ -37,9 +37,13 @@ CONTROL_KEYS = (
 TOP = "$"
 # retweeted_status and quoted_status nest one level in each other at most (retweet of a quote).
 EMBEDDED = ("$.retweeted_status", "$.quoted_status", "$.retweeted_status.quoted_status")
-_PROFILE_FIELDS = [c for c in PROFILE_COLUMNS if c not in ("user_id", "observed_at")]
-# Profile fields not read as they are (a time to parse, alternatives to choose from).
-_PROFILE_FIELDS_DERIVED = ("created_at", "url", "profile_image_url")
+# Profile fields read as they are; created_at (a time to parse), url and profile_image_url
+# (alternatives to choose from) are derived, and user_id / observed_at come from elsewhere.
+_PROFILE_FIELDS_AS_READ = [
+    c
+    for c in PROFILE_COLUMNS
+    if c not in ("user_id", "observed_at", "created_at", "url", "profile_image_url")
+]
 _USER_TYPES = {
     **PROFILE_COLUMNS,
     "source_file": "VARCHAR",
@@ -157,9 +161,8 @@ def _tweet_columns(p: _Paths, t: str) -> dict[str, str]:
 
 def _user_columns(p: _Paths, u: str, observed_at: str) -> dict[str, str]:
     columns = {"user_id": _either(p, u, "id"), "observed_at": observed_at}
-    for name in _PROFILE_FIELDS:
-        if name not in _PROFILE_FIELDS_DERIVED:
-            columns[name] = p(f"{u}.{name}", type_=PROFILE_COLUMNS[name])
+    for name in _PROFILE_FIELDS_AS_READ:
+        columns[name] = p(f"{u}.{name}", type_=PROFILE_COLUMNS[name])
     columns["created_at"] = _utc(p(f"{u}.created_at"))
     columns["url"] = f"nullif({p(f'{u}.entities.url.urls[0].expanded_url', f'{u}.url')}, '')"
     columns["profile_image_url"] = p(f"{u}.profile_image_url_https", f"{u}.profile_image_url")
