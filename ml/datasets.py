@@ -6,15 +6,34 @@ Layouts (detected from a folder's content):
   ``<name>_tweets.json`` (a JSON array of ``{"created_at": <probe time>, "user": <v1.1 user>}``).
   The simulator's labelled set uses the same layout.
 - cresci-2017: a folder of ``<group>/users.csv``, or one group folder. Booleans are ``"1"`` or
-  empty, ``NULL`` is a missing value, the label comes from the group's name.
+  empty, ``NULL`` is a missing value, the label comes from the group's name. ``created_at`` is in
+  Twitter's format or (``traditional_spambots_1``) epoch milliseconds with a trailing ``L``.
+- TwiBot (TwiBot-20/-22): ``node.json`` (a JSON array of v2-shaped users, ``id`` = ``u<user id>``;
+  TwiBot-22 also lists tweets, ``t<id>``, which are skipped) beside ``label.csv`` (``id,label``,
+  ``human``/``bot`` or 0/1). Values carry trailing spaces, booleans are ``"True "``/``"False "``,
+  and a null is written ``"None "``. Other files of the folder are ignored.
+- account_type CSV (twitter-human-bots-2021): one CSV with an ``account_type`` (bot/human)
+  column, ``follower_count``, ``created_at`` as ``YYYY-MM-DD HH:MM:SS`` (UTC) and ``description``
+  as a Python tuple string (``"('text',)"``).
 
-Bad rows are not dropped silently: each one is listed in ``LabelledDataset.rejected`` with a reason.
+Observation time: account age must be measured against when a profile was observed. The TwiBot
+and account_type CSV layouts give no probe or crawl time, so every account of such a dataset gets
+as ``observed_at`` the dataset's newest account ``created_at``: the crawl came after every account
+in it was created, so this is a lower bound derived from the data (ages come out too young, by
+the same unknown offset for the whole dataset), not a guess.
+
+Fields a layout does not have stay null, never invented. Bad rows are not dropped silently: each
+one is listed in ``LabelledDataset.rejected`` with a reason; what a layout leaves out on purpose
+(tweet nodes, unlabelled support accounts) is counted in ``LabelledDataset.skipped``.
 """
 
 from __future__ import annotations
 
+import ast
+import csv
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,12 +46,17 @@ REJECTED_COLUMNS = ["reference", "reason"]
 BOT_REPOSITORY = "bot_repository"
 CRESCI_ROOT = "cresci_root"
 CRESCI_GROUP = "cresci_group"
+TWIBOT = "twibot"
+ACCOUNT_TYPE_CSV = "account_type_csv"
+LAYOUTS = (BOT_REPOSITORY, CRESCI_ROOT, CRESCI_GROUP, TWIBOT, ACCOUNT_TYPE_CSV)
 
 _COUNT_FIELDS = [c for c, t in PROFILE_COLUMNS.items() if t == "BIGINT"]
 _BOOL_FIELDS = [c for c, t in PROFILE_COLUMNS.items() if t == "BOOLEAN"]
 _TEXT_FIELDS = [c for c, t in PROFILE_COLUMNS.items() if t == "VARCHAR" and c != "user_id"]
 _TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
 _CRESCI_TIME = "%Y-%m-%d %H:%M:%S"
+_EPOCH_MS = re.compile(r"\d{1,15}L?")
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?")
 # cresci-2017 groups whose name does not say "bot" but whose accounts are fake (Cresci et al. 2017)
 _CRESCI_BOT_GROUPS_WITHOUT_BOT_IN_NAME = {"fake_followers"}
 
@@ -50,6 +74,7 @@ class LabelledDataset:
     rejected: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=REJECTED_COLUMNS, dtype="string")
     )
+    skipped: dict[str, int] = field(default_factory=dict)  # left out on purpose, not errors
 
     @property
     def bots(self) -> int:
@@ -62,13 +87,14 @@ class _Rows:
 
     accepted: list[dict] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
 
     def reject(self, reference: str, reason: str) -> None:
         self.rejected.append((reference, reason))
 
 
 def detect_layout(folder: Path) -> str:
-    """Which layout ``folder`` holds: ``bot_repository``, ``cresci_root`` or ``cresci_group``."""
+    """Which layout of ``LAYOUTS`` ``folder`` holds."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DatasetLayoutError(f"{folder} is not a folder")
@@ -76,14 +102,31 @@ def detect_layout(folder: Path) -> str:
         folder / f"{folder.name}_tweets.json"
     ).is_file():
         return BOT_REPOSITORY
+    if (folder / "node.json").is_file() and (folder / "label.csv").is_file():
+        return TWIBOT
     if (folder / "users.csv").is_file():
         return CRESCI_GROUP
     if any((child / "users.csv").is_file() for child in folder.iterdir() if child.is_dir()):
         return CRESCI_ROOT
+    if _account_type_csvs(folder):
+        return ACCOUNT_TYPE_CSV
     raise DatasetLayoutError(
         f"{folder}: no labelled dataset found; expected {folder.name}.tsv + "
-        f"{folder.name}_tweets.json (Bot Repository) or <group>/users.csv (cresci-2017)"
+        f"{folder.name}_tweets.json (Bot Repository), <group>/users.csv or users.csv "
+        "(cresci-2017), node.json + label.csv (TwiBot) or one CSV with an account_type column "
+        "(twitter-human-bots-2021)"
     )
+
+
+def _account_type_csvs(folder: Path) -> list[Path]:
+    """The CSV files directly in ``folder`` whose header has an ``account_type`` column."""
+    found = []
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            header = next(csv.reader(handle), [])
+        if "account_type" in (name.strip() for name in header):
+            found.append(path)
+    return found
 
 
 def load_dataset(path: Path | str) -> LabelledDataset:
@@ -94,6 +137,10 @@ def load_dataset(path: Path | str) -> LabelledDataset:
     layout = detect_layout(folder)
     if layout == BOT_REPOSITORY:
         rows = _read_bot_repository(folder)
+    elif layout == TWIBOT:
+        rows = _read_twibot(folder)
+    elif layout == ACCOUNT_TYPE_CSV:
+        rows = _read_account_type_csv(folder)
     elif layout == CRESCI_GROUP:
         rows = _read_cresci_group(folder, folder.name)
     else:
@@ -118,7 +165,8 @@ def combine(parts: Sequence[LabelledDataset], name: str) -> LabelledDataset:
     """Several datasets as one named ``name`` (their ``dataset`` column is set to ``name``)."""
     frame = pd.concat([p.frame for p in parts], ignore_index=True).assign(dataset=name)
     rejected = pd.concat([p.rejected for p in parts], ignore_index=True)
-    return LabelledDataset(name=name, frame=frame, rejected=rejected)
+    skipped = dict(sum((Counter(p.skipped) for p in parts), Counter()))
+    return LabelledDataset(name=name, frame=frame, rejected=rejected, skipped=skipped)
 
 
 def load_datasets(paths: Iterable[Path | str]) -> list[LabelledDataset]:
@@ -312,7 +360,7 @@ def _profile_from_cresci_record(record: dict, user_id: str) -> dict:
     crawled = _cresci_value(record, "crawled_at")
     profile["observed_at"] = _cresci_time(crawled) if crawled else None
     created = _cresci_value(record, "created_at")
-    profile["created_at"] = _twitter_time(created, "created_at") if created else None
+    profile["created_at"] = _cresci_created_time(created) if created else None
     for name in _TEXT_FIELDS:
         value = _cresci_value(record, name)
         profile[name] = value if value else None
@@ -335,11 +383,279 @@ def _profile_from_cresci_record(record: dict, user_id: str) -> dict:
     return profile
 
 
+def _cresci_created_time(value: str) -> pd.Timestamp:
+    """Twitter's format, or epoch milliseconds with a trailing ``L`` (traditional_spambots_1)."""
+    if _EPOCH_MS.fullmatch(value):
+        return pd.to_datetime(int(value.rstrip("L")), unit="ms", utc=True).tz_localize(None)
+    return _twitter_time(value, "created_at")
+
+
 def _cresci_time(value: str) -> pd.Timestamp:
     try:
         return pd.to_datetime(value, format=_CRESCI_TIME)
     except (ValueError, TypeError) as error:
         raise ValueError("bad_timestamp:crawled_at") from error
+
+
+# --- layouts without an observation time ---------------------------------------------------
+
+
+def observed_at_newest_creation(profiles: list[dict]) -> list[dict]:
+    """``profiles`` with ``observed_at`` set to their newest ``created_at`` (see the module
+    docstring: a lower bound of the crawl time for layouts that give none)."""
+    created = [p["created_at"] for p in profiles if p.get("created_at") is not None]
+    newest = max(created) if created else None
+    return [{**p, "observed_at": newest} for p in profiles]
+
+
+def _label(value: str) -> bool | None:
+    """``bot``/``human`` (or 1/0) as ``is_bot``; None when it is neither."""
+    return {"bot": True, "1": True, "human": False, "0": False}.get(value.strip().lower())
+
+
+# --- TwiBot ---------------------------------------------------------------------------------
+
+_TWIBOT_METRICS = {
+    "followers_count": "followers_count",
+    "following_count": "friends_count",
+    "tweet_count": "statuses_count",
+    "listed_count": "listed_count",
+}
+_TWIBOT_TEXT = {
+    "username": "screen_name",
+    "name": "name",
+    "description": "description",
+    "location": "location",
+    "url": "url",
+    "profile_image_url": "profile_image_url",
+}
+
+
+def _read_twibot(folder: Path) -> _Rows:
+    rows = _Rows()
+    labels = _read_twibot_labels(folder / "label.csv", rows)
+    nodes_file = folder / "node.json"
+    try:
+        nodes = json.loads(nodes_file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DatasetLayoutError(f"{nodes_file}: not valid JSON ({error})") from error
+    if not isinstance(nodes, list):
+        raise DatasetLayoutError(f"{nodes_file}: expected a JSON array of nodes")
+
+    seen: set[str] = set()
+    profiles = []
+    for index, node in enumerate(nodes):
+        reference = f"{nodes_file.name}[{index}]"
+        if not isinstance(node, dict):
+            rows.reject(reference, "node_not_an_object")
+            continue
+        node_id = _twibot_text(node.get("id")) or ""
+        if not node_id.startswith("u"):
+            if node_id:
+                rows.skipped["non_user_node"] += 1  # TwiBot-22 tweets ("t<id>") and the like
+            else:
+                rows.reject(reference, "user_without_id")
+            continue
+        user_id = node_id[1:]
+        if not user_id.isdigit():
+            rows.reject(reference, "user_without_id")
+            continue
+        if user_id not in labels:
+            rows.skipped["profile_without_label"] += 1  # TwiBot's unlabelled support nodes
+            continue
+        if user_id in seen:
+            rows.reject(f"{reference} user {user_id}", "duplicate_profile")
+            continue
+        try:
+            profile = _profile_from_twibot_node(node, user_id)
+        except ValueError as error:
+            rows.reject(f"{reference} user {user_id}", str(error))
+            continue
+        seen.add(user_id)
+        profile["is_bot"] = labels[user_id]
+        profiles.append(profile)
+    rows.accepted = observed_at_newest_creation(profiles)
+    for user_id in sorted(labels.keys() - seen):
+        rows.reject(f"label.csv user {user_id}", "label_without_profile")
+    return rows
+
+
+def _read_twibot_labels(labels_file: Path, rows: _Rows) -> dict[str, bool]:
+    with labels_file.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not {"id", "label"} <= set(reader.fieldnames or ()):
+            raise DatasetLayoutError(f"{labels_file}: expected an 'id,label' header")
+        records = list(reader)
+    labels: dict[str, bool] = {}
+    for number, record in enumerate(records, start=2):  # line 1 is the header
+        reference = f"{labels_file.name}:{number}"
+        user_id = (record["id"] or "").strip().removeprefix("u")
+        label = _label(record["label"] or "")
+        if not user_id.isdigit():
+            rows.reject(reference, "label_user_id_not_numeric")
+        elif label is None:
+            rows.reject(reference, f"unknown_label:{(record['label'] or '').strip()[:40]}")
+        elif user_id in labels:
+            rows.reject(reference, f"duplicate_label:{user_id}")
+        else:
+            labels[user_id] = label
+    return labels
+
+
+def _twibot_text(value: object) -> str | None:
+    """A TwiBot string value stripped; empty or ``"None"`` (a null written as text) is None."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    return None if text in ("", "None") else text
+
+
+def _twibot_boolean(value: object, name: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    text = _twibot_text(value)
+    if text is None:
+        return None
+    if text in ("True", "true"):
+        return True
+    if text in ("False", "false"):
+        return False
+    raise ValueError(f"bad_boolean:{name}")
+
+
+def _twibot_time(value: object) -> pd.Timestamp | None:
+    """Twitter's format (TwiBot-20) or ISO with an offset (TwiBot-22), as naive UTC."""
+    text = _twibot_text(value)
+    if text is None:
+        return None
+    if _ISO_TIME.fullmatch(text):
+        try:
+            return pd.to_datetime(text, format="ISO8601", utc=True).tz_localize(None)
+        except (ValueError, TypeError) as error:
+            raise ValueError("bad_timestamp:created_at") from error
+    return _twitter_time(text, "created_at")
+
+
+def _twibot_metrics(value: object) -> dict:
+    """``public_metrics`` as a dict: a JSON object, a Python dict's text, or null (empty)."""
+    if isinstance(value, dict):
+        return value
+    text = _twibot_text(value)
+    if text is None:
+        return {}
+    try:
+        metrics = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        metrics = None
+    if not isinstance(metrics, dict):
+        raise ValueError("bad_public_metrics")
+    return metrics
+
+
+def _profile_from_twibot_node(node: dict, user_id: str) -> dict:
+    profile: dict = {"user_id": user_id, "created_at": _twibot_time(node.get("created_at"))}
+    for source, name in _TWIBOT_TEXT.items():
+        profile[name] = _twibot_text(node.get(source))
+    for name in ("verified", "protected"):
+        profile[name] = _twibot_boolean(node.get(name), name)
+    metrics = _twibot_metrics(node.get("public_metrics"))
+    for source, name in _TWIBOT_METRICS.items():
+        value = metrics.get(source)
+        profile[name] = _count(value.strip() if isinstance(value, str) else value, name)
+    return profile
+
+
+# --- account_type CSV (twitter-human-bots-2021) ---------------------------------------------
+
+_ACCOUNT_TYPE_COUNTS = {
+    "follower_count": "followers_count",
+    "friends_count": "friends_count",
+    "listed_count": "listed_count",
+    "statuses_count": "statuses_count",
+}
+_ACCOUNT_TYPE_BOOLEANS = ["geo_enabled", "verified", "default_profile", "default_profile_image"]
+
+
+def _read_account_type_csv(folder: Path) -> _Rows:
+    files = _account_type_csvs(folder)
+    if len(files) != 1:
+        names = ", ".join(f.name for f in files)
+        raise DatasetLayoutError(f"{folder}: expected one CSV with account_type, found {names}")
+    path = files[0]
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+    if "id" not in raw.columns:
+        raise DatasetLayoutError(f"{path}: no 'id' column")
+    rows = _Rows()
+    seen: set[str] = set()
+    profiles = []
+    for number, record in enumerate(raw.to_dict("records"), start=2):  # line 1 is the header
+        reference = f"{path.name} row {number}"
+        user_id = record["id"].strip()
+        if not user_id.isdigit():
+            rows.reject(reference, "user_without_id")
+            continue
+        label = _label(record["account_type"])
+        if label is None:
+            rows.reject(
+                f"{reference} user {user_id}", f"unknown_label:{record['account_type'][:40]}"
+            )
+            continue
+        if user_id in seen:
+            rows.reject(f"{reference} user {user_id}", "duplicate_profile")
+            continue
+        try:
+            profile = _profile_from_account_type_record(record, user_id)
+        except ValueError as error:
+            rows.reject(f"{reference} user {user_id}", str(error))
+            continue
+        seen.add(user_id)
+        profile["is_bot"] = label
+        profiles.append(profile)
+    rows.accepted = observed_at_newest_creation(profiles)
+    return rows
+
+
+def _profile_from_account_type_record(record: dict, user_id: str) -> dict:
+    screen_name = record.get("screen_name", "").strip()
+    profile: dict = {"user_id": user_id, "screen_name": screen_name or None}
+    created = record.get("created_at", "").strip()
+    try:
+        profile["created_at"] = pd.to_datetime(created, format=_CRESCI_TIME) if created else None
+    except (ValueError, TypeError) as error:
+        raise ValueError("bad_timestamp:created_at") from error
+    for source, name in _ACCOUNT_TYPE_COUNTS.items():
+        value = record.get(source, "").strip()
+        profile[name] = _count(value, name) if value else None
+    for name in _ACCOUNT_TYPE_BOOLEANS:
+        value = record.get(name, "").strip()
+        if value in ("True", "true"):
+            profile[name] = True
+        elif value in ("False", "false"):
+            profile[name] = False
+        elif not value:
+            profile[name] = None
+        else:
+            raise ValueError(f"bad_boolean:{name}")
+    profile["description"] = tuple_string_text(record.get("description", ""))
+    return profile
+
+
+def tuple_string_text(raw: str) -> str | None:
+    """The text of a description written as a Python tuple string (``"('text',)"``): its first
+    element; a plain string literal's value; otherwise the stripped raw text. Empty is None."""
+    text = raw.strip()
+    try:
+        value = ast.literal_eval(text) if text else None
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        value = text
+    if isinstance(value, tuple):
+        value = value[0] if value else None
+        if value is not None and not isinstance(value, str):
+            value = text
+    elif not isinstance(value, str):
+        value = text
+    value = value.strip() if value is not None else None
+    return value or None
 
 
 # --- typing ---------------------------------------------------------------------------------
@@ -364,7 +680,7 @@ def _finish(name: str, rows: _Rows) -> LabelledDataset:
     frame = typed_frame(rows.accepted, LABELLED_ACCOUNT_COLUMNS)
     frame["dataset"] = pd.array([name] * len(frame), dtype="string")
     rejected = pd.DataFrame(rows.rejected, columns=REJECTED_COLUMNS, dtype="string")
-    return LabelledDataset(name=name, frame=frame, rejected=rejected)
+    return LabelledDataset(name=name, frame=frame, rejected=rejected, skipped=dict(rows.skipped))
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -398,3 +714,22 @@ def write_bot_repository(frame: pd.DataFrame, folder: Path) -> Path:
         probes.append({"created_at": probe_time, "user": user})
     (folder / f"{folder.name}_tweets.json").write_text(json.dumps(probes), encoding="utf-8")
     return folder
+
+
+# --- sources --------------------------------------------------------------------------------
+
+# Folders that are halves of one release (same crawl or probe, bots and humans collected
+# together): leave-one-dataset-out must hold them out together, or it measures the release's
+# quirks instead of the classifier (../shared/data/README.md).
+RELEASES: dict[str, str] = {
+    "cresci-2017-spambots": "cresci-2017",
+    "botwiki-2019": "bot-repository-2019",
+    "verified-2019": "bot-repository-2019",
+}
+
+
+def source_of(dataset: str) -> str:
+    """The release a dataset belongs to (itself unless ``RELEASES`` joins it to another); a
+    comma-joined dataset belongs to the release of its first part."""
+    first = str(dataset).split(",")[0].strip()
+    return RELEASES.get(first, first)
