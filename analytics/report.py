@@ -94,14 +94,15 @@ def headline_rows(summary: dict, tables: dict[str, pd.DataFrame]) -> list[tuple[
 
     ``summary`` keys (missing ones show as n/a): ``tweets``, ``promoters``, ``bot_share``,
     ``bot_share_low``, ``bot_share_high``, ``confidence`` (default 0.95), ``threshold``,
-    ``bot_promoters``, ``reused_bots``, ``min_dormancy_days``, ``coordinated_groups``,
+    ``bot_promoters``, ``adjusted_share``, ``adjusted_low``, ``adjusted_high``,
+    ``adjusted_method``, ``reused_bots``, ``min_dormancy_days``, ``coordinated_groups``,
     ``coordinated_accounts``. The language split comes from ``tables['languages']``, or from
     ``summary['language_shares']`` (a dict lang group → share) when that table is absent.
     """
     confidence = summary.get("confidence", 0.95)
     threshold = summary.get("threshold")
-    share_label = "Bot share among promoters" + (
-        f" (threshold {threshold:.2f})" if not _missing(threshold) else ""
+    share_label = "Bot share among promoters, counted" + (
+        f" (accounts scoring ≥ {threshold:.2f})" if not _missing(threshold) else ""
     )
     share = _share(summary.get("bot_share"))
     if not _missing(summary.get("bot_share_low")) and not _missing(summary.get("bot_share_high")):
@@ -121,11 +122,21 @@ def headline_rows(summary: dict, tables: dict[str, pd.DataFrame]) -> list[tuple[
     groups = _count(summary.get("coordinated_groups"))
     if not _missing(summary.get("coordinated_accounts")):
         groups += f" ({_count(summary['coordinated_accounts'])} accounts)"
+    adjusted = _share(summary.get("adjusted_share"))
+    if not _missing(summary.get("adjusted_low")) and not _missing(summary.get("adjusted_high")):
+        adjusted += (
+            f" ({confidence:.0%} CI {_share(summary['adjusted_low'])}"
+            f" – {_share(summary['adjusted_high'])})"
+        )
+    adjusted_label = "Bot share among promoters, estimated" + (
+        f" ({summary['adjusted_method']})" if not _missing(summary.get("adjusted_method")) else ""
+    )
     rows = [
         ("Campaign tweets", _count(summary.get("tweets"))),
         ("Promoters (accounts that posted campaign content)", _count(summary.get("promoters"))),
         ("Bot promoters", _count(summary.get("bot_promoters"))),
         (share_label, share),
+        (adjusted_label, adjusted),
         ("Language split (English / French / other)", languages or "n/a"),
         (reused_label, _count(summary.get("reused_bots"))),
         ("Coordinated groups", groups),

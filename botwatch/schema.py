@@ -120,6 +120,7 @@ ACCOUNT_BOT_SCORE_COLUMNS: dict[str, str] = {
     "is_bot": "BOOLEAN",  # bot_score >= threshold
     "threshold": "DOUBLE",
     "model_version": "VARCHAR",  # content hash of the artefact
+    "field_set": "VARCHAR",  # which field set's model scored it: 'v1.1' | 'v2' (ml.features)
     "missing_fields": "VARCHAR[]",  # profile fields that were absent and imputed
     "top_reasons": "VARCHAR",  # JSON list of {"feature", "value", "contribution"}, strongest first
     "scored_at": "TIMESTAMP",

@@ -21,7 +21,7 @@ import pandas as pd
 import skops.io as sio
 
 from ml.model_card import render_model_card
-from ml.train import TrainedClassifier
+from ml.train import FieldSetModel, TrainedClassifier
 
 ARTEFACT_PREFIX = "bot-classifier-"
 ARTEFACT_SUFFIX = ".skops"
@@ -32,9 +32,11 @@ VERSION_LENGTH = 16
 TRUSTED_TYPES: list[str] = [
     "ml.features.ProfileFeatures",
     "ml.features.ScreenNameBigrams",
+    "ml.train.LinearBotModel",
     "numpy.dtype",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
+    "sklearn.model_selection._split.PredefinedSplit",
     "sklearn.model_selection._split.StratifiedKFold",
 ]
 
@@ -52,11 +54,21 @@ class ModelArtefact:
 
 def _payload(model: TrainedClassifier) -> dict:
     return {
-        "pipeline": model.pipeline,
+        "field_sets": list(model.models),
+        "pipelines": {name: m.pipeline for name, m in model.models.items()},
+        "models": json.dumps(
+            {
+                name: {
+                    "feature_names": m.feature_names,
+                    "feature_set": m.feature_set,
+                    "cv_metrics": m.cv_metrics,
+                }
+                for name, m in model.models.items()
+            },
+            sort_keys=True,
+        ),
         "threshold": float(model.threshold),
-        "feature_names": list(model.feature_names),
         "summary": json.dumps(model.summary, sort_keys=True),
-        "cv_metrics": json.dumps(model.cv_metrics, sort_keys=True),
     }
 
 
@@ -123,12 +135,21 @@ def load(path: Path) -> TrainedClassifier:
     version = content_version(data)
     if path.name.startswith(ARTEFACT_PREFIX) and path.stem != f"{ARTEFACT_PREFIX}{version}":
         raise ValueError(f"{path}: content hash {version} does not match the file name")
+    described = json.loads(payload["models"])
+    models = {
+        name: FieldSetModel(
+            field_set=name,
+            pipeline=payload["pipelines"][name],
+            feature_names=list(described[name]["feature_names"]),
+            feature_set=described[name]["feature_set"],
+            cv_metrics=described[name]["cv_metrics"],
+        )
+        for name in payload["field_sets"]
+    }
     return TrainedClassifier(
-        pipeline=payload["pipeline"],
+        models=models,
         threshold=float(payload["threshold"]),
-        feature_names=list(payload["feature_names"]),
         summary=json.loads(payload["summary"]),
-        cv_metrics=json.loads(payload["cv_metrics"]),
         version=version,
     )
 

@@ -5,8 +5,14 @@ CLI::
     python -m ml.evaluate --train DIR [DIR ...] --test DIR [DIR ...] --json OUT
     python -m ml.evaluate --lodo DIR [DIR ...] --json OUT
 
-Each DIR is a labelled dataset folder; ``a,b`` joins several folders into one dataset. The baseline
-is a plain ``RandomForestClassifier`` on the 20 BotometerLite features.
+Each DIR is a labelled dataset folder; ``a,b`` joins several folders into one dataset. ``--lodo``
+is nested: the datasets are grouped into sources (``ml.datasets.source_of``), each source is held
+out in turn, and everything that is chosen (feature set, regularisation, calibration, threshold)
+is chosen by leave-one-source-out on the other sources only (``ml.train``), so the held-out source
+is never looked at while choosing. The baseline is a plain ``RandomForestClassifier`` on the 20
+BotometerLite features, trained on the same accounts. Per test set: AUC, accuracy, F1, Brier, ECE,
+recall and false-positive rate at the shipped threshold, the bot share estimated without the
+labels against the true one (``prevalence``), and which field-set models scored it.
 """
 
 from __future__ import annotations
@@ -23,11 +29,12 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import accuracy_score, brier_score_loss, f1_score, roc_auc_score
 from sklearn.pipeline import Pipeline
 
-from ml.datasets import LabelledDataset, concat_frames, load_dataset
+from ml.bot_share import estimate_bot_share
+from ml.datasets import LabelledDataset, combine, concat_frames, load_dataset, source_of
 from ml.features import BOTOMETER_LITE_FEATURES, FEATURE_SETS, ProfileFeatures
 from ml.train import TrainedClassifier, train_classifier
 
-METRICS = ["n", "bots", "auc", "accuracy", "f1", "brier", "ece"]
+METRICS = ["n", "bots", "auc", "accuracy", "f1", "brier", "ece", "recall", "false_positive_rate"]
 ECE_BINS = 10
 BASELINE_THRESHOLD = 0.5
 
@@ -74,11 +81,15 @@ def expected_calibration_error(
 
 
 def metrics(y_true: np.ndarray, probabilities: np.ndarray, threshold: float) -> dict:
-    """n, bots, auc, accuracy, f1 (at ``threshold``), brier, ece. AUC is null with one class."""
+    """n, bots, auc, accuracy, f1, recall and false-positive rate (at ``threshold``), brier, ece.
+    AUC is null with one class; recall without bots and the false-positive rate without humans
+    too."""
     y_true = np.asarray(y_true, dtype=bool)
     predicted = probabilities >= threshold
     both = y_true.any() and not y_true.all()
     return {
+        "recall": float(predicted[y_true].mean()) if y_true.any() else None,
+        "false_positive_rate": float(predicted[~y_true].mean()) if (~y_true).any() else None,
         "n": len(y_true),
         "bots": int(y_true.sum()),
         "auc": float(roc_auc_score(y_true, probabilities)) if both else None,
@@ -103,11 +114,27 @@ def train_baseline(frame: pd.DataFrame, random_state: int = 0) -> Pipeline:
 def evaluate_on(
     model: TrainedClassifier, baseline: Pipeline, test: LabelledDataset
 ) -> tuple[dict, np.ndarray]:
-    """Metrics of the model at its shipped threshold and of the baseline (at 0.5) on ``test``."""
-    y = test.frame["is_bot"].to_numpy(dtype=bool)
-    probabilities = model.predict_proba(test.frame)
+    """Metrics of the model at its shipped threshold and of the baseline (at 0.5) on ``test``,
+    the bot share estimated from the scores alone beside the true one, and the field-set models
+    that scored it."""
+    frame = test.frame.reset_index(drop=True)
+    y = frame["is_bot"].to_numpy(dtype=bool)
+    probabilities = model.predict_proba(frame)
+    field_sets = model.field_set_of(frame)
     result = metrics(y, probabilities, model.threshold)
-    base = baseline.predict_proba(test.frame)[:, 1]
+    share = estimate_bot_share(model, probabilities, field_sets)
+    result["prevalence"] = {
+        "true": float(y.mean()),
+        "estimate": share.estimate,
+        "low": share.low,
+        "high": share.high,
+        "thresholded": share.thresholded,
+        "method": share.method,
+        **({"note": share.note} if share.note else {}),
+    }
+    names, counts = np.unique(field_sets.astype(str), return_counts=True)
+    result["model_used"] = {str(n): int(c) for n, c in zip(names, counts, strict=True)}
+    base = baseline.predict_proba(frame)[:, 1]
     result["baseline"] = metrics(y, base, BASELINE_THRESHOLD)
     return result, probabilities
 
@@ -125,7 +152,7 @@ def train_test_report(
     report: dict = {
         "train": [d.name for d in train],
         "threshold": model.threshold,
-        "cv": model.cv_metrics,
+        "cv": {name: m.cv_metrics for name, m in model.models.items()},
         "tests": {},
     }
     for test in tests:
@@ -133,21 +160,44 @@ def train_test_report(
     return report
 
 
+def by_source(datasets: Sequence[LabelledDataset]) -> list[LabelledDataset]:
+    """The datasets joined into one per source (``source_of``), in order of first appearance."""
+    names = list(dict.fromkeys(source_of(d.name) for d in datasets))
+    grouped = []
+    for name in names:
+        parts = [d for d in datasets if source_of(d.name) == name]
+        grouped.append(parts[0] if len(parts) == 1 else _joined(parts, name))
+    return grouped
+
+
+def _joined(parts: Sequence[LabelledDataset], name: str) -> LabelledDataset:
+    joined = combine(parts, name)
+    # keep each part's own dataset name: the training side groups them back by source
+    joined.frame["dataset"] = pd.concat([p.frame["dataset"] for p in parts], ignore_index=True)
+    return joined
+
+
 def lodo_report(
     datasets: Sequence[LabelledDataset], random_state: int = 0, features: list[str] | None = None
 ) -> dict:
-    """Leave-one-dataset-out: each dataset is the test set of a model trained on all the others."""
-    if len(datasets) < 2:
-        raise ValueError("leave-one-dataset-out needs at least two datasets")
-    report: dict = {"lodo": True, "tests": {}, "calibration": {}}
-    for held_out in datasets:
-        train = [d for d in datasets if d is not held_out]
+    """Nested leave-one-source-out: each source is the test set of a model trained, and chosen,
+    on all the others (``train_classifier`` chooses by leave-one-source-out among them)."""
+    sources = by_source(datasets)
+    if len(sources) < 2:
+        raise ValueError("leave-one-dataset-out needs at least two sources")
+    report: dict = {"lodo": True, "nested": True, "tests": {}, "calibration": {}}
+    for held_out in sources:
+        train = [d for d in sources if d is not held_out]
         frame = concat_frames(train)
         model = train_classifier(frame, random_state, features)
         baseline = train_baseline(frame, random_state)
         result, probabilities = evaluate_on(model, baseline, held_out)
         result["train"] = [d.name for d in train]
         result["threshold"] = model.threshold
+        result["chosen"] = {
+            name: {"feature_set": m.feature_set, "c": m.cv_metrics["chosen_c"]}
+            for name, m in model.models.items()
+        }
         report["tests"][held_out.name] = result
         curve = calibration_table(held_out.frame["is_bot"].to_numpy(bool), probabilities)
         report["calibration"][held_out.name] = _records(curve)
@@ -161,14 +211,27 @@ def lodo_table(
     return report_table(lodo_report(datasets, random_state, features))
 
 
+TABLE_BASELINE_METRICS = ["auc", "accuracy", "ece"]
+
+
 def report_table(report: dict) -> pd.DataFrame:
-    """One row per test set: the model's metrics, then the baseline's as ``baseline_<metric>``."""
+    """One row per test set: the model's metrics, the bot share (true, thresholded, estimated
+    with its interval), the field-set models used, then the baseline's as ``baseline_<metric>``."""
     rows = []
     for name, result in report["tests"].items():
         row = {"test": name, **{m: result[m] for m in METRICS}}
+        prevalence = result["prevalence"]
         row.update(
-            {f"baseline_{m}": result["baseline"][m] for m in METRICS if m not in ("n", "bots")}
+            {
+                "true_share": prevalence["true"],
+                "thresholded_share": prevalence["thresholded"],
+                "estimated_share": prevalence["estimate"],
+                "estimate_low": prevalence["low"],
+                "estimate_high": prevalence["high"],
+                "model_used": ", ".join(f"{k}: {v}" for k, v in result["model_used"].items()),
+            }
         )
+        row.update({f"baseline_{m}": result["baseline"][m] for m in TABLE_BASELINE_METRICS})
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -188,16 +251,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument(
         "--features",
-        choices=sorted(FEATURE_SETS),
-        default="transfer",
-        help="feature set of the classifier (default: transfer)",
+        choices=["chosen", *sorted(FEATURE_SETS)],
+        default="chosen",
+        help="feature set of the classifier (default: chosen by leave-one-source-out among "
+        "ml.features.CANDIDATE_FEATURE_SETS)",
     )
     args = parser.parse_args(argv)
     if args.lodo and (args.train or args.test):
         parser.error("use either --lodo or --train/--test")
     if not args.lodo and not (args.train and args.test):
         parser.error("give --train and --test, or --lodo")
-    features = FEATURE_SETS[args.features]
+    features = None if args.features == "chosen" else FEATURE_SETS[args.features]
     try:
         if args.lodo:
             report = lodo_report(_load(args.lodo), args.random_state, features)
@@ -209,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     table = report_table(report)
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
+    with pd.option_context("display.width", 250, "display.max_columns", 40):
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -16,20 +16,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sklearn.pipeline import Pipeline
 
-from ml.train import TrainedClassifier
+from ml.train import FieldSetModel
 
 TOP_REASONS = 3
 
 
-def _parts(model: TrainedClassifier) -> tuple[Pipeline, float, float]:
+def _parts(model: FieldSetModel) -> tuple[Pipeline, float, float]:
     calibrated = model.pipeline.named_steps["classifier"].calibrated_classifiers_
     if len(calibrated) != 1:
         raise ValueError("explanations need a single calibrated estimator (ensemble=False)")
     calibrator = calibrated[0].calibrators[0]
-    return calibrated[0].estimator, float(calibrator.a_), float(calibrator.b_)
+    return calibrated[0].estimator.pipeline_, float(calibrator.a_), float(calibrator.b_)
 
 
-def contributions(model: TrainedClassifier, features: pd.DataFrame) -> np.ndarray:
+def contributions(model: FieldSetModel, features: pd.DataFrame) -> np.ndarray:
     """(accounts × features) contributions to the calibrated log-odds of being a bot."""
     linear, slope, _ = _parts(model)
     standardised = linear[:-1].transform(features)
@@ -37,7 +37,7 @@ def contributions(model: TrainedClassifier, features: pd.DataFrame) -> np.ndarra
     return -slope * standardised * coefficients
 
 
-def log_odds_offset(model: TrainedClassifier) -> float:
+def log_odds_offset(model: FieldSetModel) -> float:
     """The calibrated log-odds of an account whose every contribution is zero."""
     linear, slope, intercept = _parts(model)
     return float(-slope * linear.named_steps["model"].intercept_[0] - intercept)

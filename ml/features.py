@@ -50,6 +50,8 @@ EXTRA_FEATURES: list[str] = [
     "has_url",
     "has_location",
     "default_profile_image",
+    "listed_per_follower",
+    "followers_per_tweet",
 ]
 
 ALL_FEATURES: list[str] = BOTOMETER_LITE_FEATURES + EXTRA_FEATURES
@@ -73,7 +75,37 @@ FEATURE_NAMES: list[str] = [
 # a model to hold up on another population (see the LODO evaluation).
 POPULATION_FEATURES: list[str] = list(ALL_FEATURES)
 
-FEATURE_SETS: dict[str, list[str]] = {"transfer": FEATURE_NAMES, "population": POPULATION_FEATURES}
+FEATURE_SETS: dict[str, list[str]] = {
+    "transfer": FEATURE_NAMES,
+    "botometer-lite": BOTOMETER_LITE_FEATURES,
+    "population": POPULATION_FEATURES,
+}
+# What training chooses among by leave-one-dataset-out when no feature set is imposed: fixed
+# before any evaluation (the shipped four, BotometerLite's twenty, everything), so the choice
+# itself is what the nested evaluation measures.
+CANDIDATE_FEATURE_SETS: tuple[str, ...] = ("transfer", "botometer-lite", "population")
+
+# Which profile fields a collection has depends on the API that wrote it. Twitter API v2 user
+# objects (twarc2, TwiBot) carry no likes count, no geo_enabled, no default_profile and no
+# profile_use_background_image; a model that needs them cannot score such an account, so each
+# field set gets its own model, and an account is scored by the richest one it has the fields
+# of. Richest first.
+V1_ONLY_FIELDS: tuple[str, ...] = (
+    "favourites_count",
+    "geo_enabled",
+    "default_profile",
+    "profile_use_background_image",
+    "default_profile_image",
+    "lang",
+)
+FIELD_SETS: dict[str, frozenset[str]] = {
+    "v1.1": frozenset(PROFILE_COLUMNS),
+    "v2": frozenset(PROFILE_COLUMNS) - frozenset(V1_ONLY_FIELDS),
+}
+# The field that tells a field set from the next poorer one: every v1.1 profile has a likes
+# count and no v2 profile has one. Other v1.1-only fields missing from a v1.1 profile are imputed
+# and listed in ``missing_fields``.
+FIELD_SET_MARKERS: dict[str, tuple[str, ...]] = {"v1.1": ("favourites_count",), "v2": ()}
 
 # Profile fields each feature needs; a feature is NaN when any of them is missing.
 FEATURE_INPUTS: dict[str, tuple[str, ...]] = {
@@ -103,6 +135,8 @@ FEATURE_INPUTS: dict[str, tuple[str, ...]] = {
     "has_url": ("url",),
     "has_location": ("location",),
     "default_profile_image": ("default_profile_image",),
+    "listed_per_follower": ("listed_count", "followers_count"),
+    "followers_per_tweet": ("followers_count", "statuses_count"),
 }
 
 # Text fields where "absent" is a legitimate value (no description, no URL): an empty string or
@@ -141,6 +175,39 @@ def missing_fields(profiles: pd.DataFrame, features: list[str] | None = None) ->
     for row, pattern in zip(incomplete, which.ravel(), strict=True):
         result[row] = list(named[pattern])
     return result
+
+
+def features_for_field_set(features: list[str], field_set: str) -> list[str]:
+    """The ``features`` computable from the profile fields of ``field_set``."""
+    fields = FIELD_SETS[field_set]
+    return [f for f in features if set(FEATURE_INPUTS[f]) <= fields]
+
+
+def fields_used(features: list[str]) -> set[str]:
+    """The profile fields ``features`` read."""
+    return {field for name in features for field in FEATURE_INPUTS[name]}
+
+
+def field_set_of(profiles: pd.DataFrame, field_sets: list[str] | None = None) -> np.ndarray:
+    """For each row, the richest of ``field_sets`` (default: all, richest first) whose marker
+    fields (``FIELD_SET_MARKERS``) it has; the poorest one when it has none."""
+    names = list(FIELD_SETS) if field_sets is None else list(field_sets)
+    chosen = np.full(len(profiles), names[-1], dtype=object)
+    undecided = np.ones(len(profiles), dtype=bool)
+    for name in names[:-1]:
+        has_all = np.ones(len(profiles), dtype=bool)
+        for field in FIELD_SET_MARKERS[name]:
+            has_all &= ~_absent(profiles, field)
+        chosen[undecided & has_all] = name
+        undecided &= ~has_all
+    return chosen
+
+
+def blank_fields(profiles: pd.DataFrame, field_set: str) -> pd.DataFrame:
+    """``profiles`` with every field outside ``field_set`` removed, as a collection written with
+    that API would have it (used to train a field set's model on richer labelled data)."""
+    keep = [c for c in profiles.columns if c not in PROFILE_COLUMNS or c in FIELD_SETS[field_set]]
+    return profiles[keep]
 
 
 def _absent(profiles: pd.DataFrame, name: str) -> np.ndarray:
@@ -242,6 +309,8 @@ _FEATURES = {
     "favourites_per_tweet": lambda p: (
         p.count("favourites_count") / (p.count("statuses_count") + 1.0)
     ),
+    "listed_per_follower": lambda p: p.count("listed_count") / (p.count("followers_count") + 1.0),
+    "followers_per_tweet": lambda p: p.count("followers_count") / (p.count("statuses_count") + 1.0),
     "has_url": lambda p: _present(p.profiles, "url"),
     "has_location": lambda p: _present(p.profiles, "location"),
 }

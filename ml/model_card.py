@@ -1,4 +1,4 @@
-"""The Markdown model card written beside each artefact: data, features, metrics, limits, use."""
+"""The Markdown model card written beside each artefact: data, models, metrics, limits, use."""
 
 from __future__ import annotations
 
@@ -11,40 +11,80 @@ _FEATURE_NOTES = {
     "favourites_per_tweet": "likes given per tweet written (+1)",
     "geo_enabled": "the user switched on location tagging",
     "description_length": "characters in the profile description (0 when none)",
+    "listed_per_follower": "lists the account is on per follower (+1)",
+    "followers_per_tweet": "followers per tweet written (+1)",
 }
 _MORE_FEATURES = "see `ml.features.FEATURE_INPUTS` for the profile fields it needs"
-
-
-_SET_NOTES = {
-    "transfer": "Feature set `transfer`: chosen by leave-one-dataset-out evaluation to hold up on "
-    "accounts from a population the model was not trained on.",
-    "population": "Feature set `population`: every feature, including those that identify a "
-    "collection. Use this model only on the population it was trained on (e.g. the simulator's "
-    "accounts); it is not expected to hold up elsewhere.",
-    "custom": "Custom feature set: check the evaluation before using it on another population.",
+_FIELD_SET_NOTES = {
+    "v1.1": "the full Twitter API v1.1 profile (accounts with a likes count)",
+    "v2": "the Twitter API v2 fields (no likes count, geo flag or default-profile flags), for "
+    "collections written with API v2 (twarc2) and v2-style datasets",
 }
+# held-out AUC below this names a population the classifier is weak on
+WEAK_AUC = 0.8
 
 
 def _table(frame: pd.DataFrame) -> str:
     header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
     rule = "|" + "---|" * len(frame.columns)
     rows = [
-        "| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row) + " |"
+        "| "
+        + " | ".join(
+            f"{v:.3f}" if isinstance(v, float) else ("" if v is None else str(v)) for v in row
+        )
+        + " |"
         for row in frame.itertuples(index=False)
     ]
     return "\n".join([header, rule, *rows])
 
 
+def weakest_populations(evaluation: pd.DataFrame) -> list[str]:
+    """Held-out sets with an AUC under ``WEAK_AUC``, weakest first, as sentences."""
+    if evaluation is None or "auc" not in evaluation.columns:
+        return []
+    weak = evaluation[evaluation["auc"].notna() & (evaluation["auc"] < WEAK_AUC)]
+    return [
+        f"`{row.test}`: held-out AUC {row.auc:.2f}, accuracy {row.accuracy:.2f}"
+        for row in weak.sort_values("auc").itertuples()
+    ]
+
+
+def _model_lines(model: TrainedClassifier) -> list[str]:
+    lines = []
+    for name, part in model.models.items():
+        cv = part.cv_metrics
+        how = (
+            "cross-validation holding out one source at a time"
+            if cv.get("cv") == "grouped"
+            else "stratified cross-validation (one source only: transfer to another "
+            "population could not be measured while choosing)"
+        )
+        lines += [
+            f"### Field set `{name}`: {_FIELD_SET_NOTES.get(name, name)}",
+            f"Feature set `{part.feature_set}`, C={cv.get('chosen_c')}, chosen by {how} "
+            f"({cv.get('folds')} folds; held-out AUC per fold "
+            + ", ".join(f"{a:.3f}" for a in cv.get("held_out_auc_by_fold", []))
+            + "). Held-out calibrated scores: AUC "
+            f"{cv.get('oof_auc', float('nan')):.3f}, Brier {cv.get('oof_brier', float('nan')):.4f},"
+            f" accuracy {cv.get('oof_accuracy', float('nan')):.3f}, F1 "
+            f"{cv.get('oof_f1', float('nan')):.3f}; at the threshold true-positive rate "
+            f"{cv.get('tpr', float('nan')):.3f}, false-positive rate "
+            f"{cv.get('fpr', float('nan')):.3f} (what the prevalence estimate corrects with).",
+            "",
+            "Features:",
+            *[f"- `{f}`: {_FEATURE_NOTES.get(f, _MORE_FEATURES)}" for f in part.feature_names],
+            "",
+        ]
+    for name, why in model.summary.get("skipped_field_sets", {}).items():
+        lines += [f"No model for field set `{name}`: only {why}.", ""]
+    return lines
+
+
 def render_model_card(model: TrainedClassifier, evaluation: pd.DataFrame | None = None) -> str:
-    """The card as Markdown. ``evaluation`` is an optional table (e.g. the LODO table)."""
-    summary, cv = model.summary, model.cv_metrics
+    """The card as Markdown. ``evaluation`` is the held-out table (e.g. nested LODO)."""
+    summary = model.summary
     datasets = pd.DataFrame([{"dataset": k, **v} for k, v in summary.get("datasets", {}).items()])
-    cv_note = (
-        "cross-validation grouped by dataset (each fold holds out whole datasets)"
-        if cv.get("cv") == "grouped"
-        else "stratified cross-validation: only one training dataset, so model choice could "
-        "not measure transfer to another population"
-    )
+    weak = weakest_populations(evaluation)
     lines = [
         f"# Bot classifier {model.version or '(unsaved)'}",
         "",
@@ -54,50 +94,41 @@ def render_model_card(model: TrainedClassifier, evaluation: pd.DataFrame | None 
         "collection and to point analysts at accounts worth a closer look. Not for taking action "
         "against an individual account on the score alone.",
         "",
-        _SET_NOTES.get(summary.get("feature_set", ""), _SET_NOTES["custom"]),
-        "",
         "## Data",
         _table(datasets) if len(datasets) else "(no summary)",
         "",
         f"{summary.get('accounts', '?')} accounts, {summary.get('bots', '?')} bots; "
-        f"random_state {summary.get('random_state', '?')}.",
+        f"random_state {summary.get('random_state', '?')}. Every source weighs the same.",
         "",
-        "## Model",
-        f"{summary.get('model', '')}. Regularisation chosen by {cv_note} ({cv.get('folds')} "
-        "folds): the most regularised candidate within one standard error of the best Brier "
-        f"score. Candidates (C: mean Brier): "
-        + ", ".join(f"{c}: {v['brier']:.4f}" for c, v in cv.get("candidates", {}).items())
-        + ".",
+        "## Models",
+        f"{summary.get('model', '')}. Each account is scored by the richest field set whose "
+        "fields it has. The feature set and regularisation of each are chosen by held-out-source "
+        "AUC (the simplest candidate within one standard error of the best); the sigmoid "
+        "calibration is fitted on held-out-source scores.",
         "",
-        f"Threshold {model.threshold:.2f}: maximises F1 on out-of-fold probabilities. "
-        f"Out-of-fold AUC {cv.get('oof_auc', float('nan')):.3f}, Brier "
-        f"{cv.get('oof_brier', float('nan')):.4f}, F1 {cv.get('oof_f1', float('nan')):.3f}, "
-        f"accuracy {cv.get('oof_accuracy', float('nan')):.3f}.",
+        f"Threshold {model.threshold:.2f}: maximises F1 on held-out scores.",
         "",
-        "## Features",
-        *[f"- `{f}`: {_FEATURE_NOTES.get(f, _MORE_FEATURES)}" for f in model.feature_names],
-        "",
-        "Left out of the `transfer` set on purpose: `verified` (nearly gives the label away "
-        "in verified-2019), raw counts including the likes count, follower/friend figures, tweet "
-        "rate, account age, screen-name shapes and profile decoration: across the labelled "
-        "collections they tell which collection an account came from rather than whether it is "
-        "automated. The 20 BotometerLite features (`ml.features.BOTOMETER_LITE_FEATURES`) are "
-        "the evaluation's baseline.",
-        "",
+        *_model_lines(model),
         "## Evaluation",
+        "Nested leave-one-source-out: each row is a source held out of everything, model and "
+        "feature choice included (chosen by leave-one-source-out on the others only).",
+        "",
         _table(evaluation)
         if evaluation is not None
-        else "Not evaluated at save time; run "
-        "`python -m ml.evaluate --lodo ...` (leave-one-dataset-out).",
+        else "Not evaluated at save time; run `python -m ml.evaluate --lodo ...`.",
+        "",
+        "## Weakest populations",
+        *([f"- {w}" for w in weak] if weak else ["None below AUC 0.8 among the evaluated sets."]),
         "",
         "## Limits",
-        "- Profile features only: an automated account that likes tweets and tags its location "
-        "looks human; a human who never likes anything looks like a bot.",
-        "- Probabilities are calibrated on the training population; on a population with another "
-        "bot share or other habits they drift (see ECE in the evaluation).",
+        "- Profile features only: an automated account that likes tweets and fills in its "
+        "profile looks human; a human who never likes anything looks like a bot.",
+        "- Held out, every source is a population unlike the training ones; there the scores "
+        "shift (see ECE), so the bot share is also estimated as a quantity (adjusted for the "
+        "classifier's held-out error rates), not only counted at the threshold.",
         "- Missing profile fields are imputed with the training median and listed per account "
         "in `missing_fields`; such scores deserve less trust.",
-        "- Training labels come from published datasets (2014-2019) and inherit their biases.",
+        "- Training labels come from published datasets (2014-2021) and inherit their biases.",
         "",
     ]
     return "\n".join(lines)

@@ -1,4 +1,10 @@
-"""Score accounts with a trained classifier: ``ACCOUNT_BOT_SCORE_COLUMNS`` rows with reasons."""
+"""Score accounts with a trained classifier: ``ACCOUNT_BOT_SCORE_COLUMNS`` rows with reasons.
+
+Each account is scored by the model of its field set (``TrainedClassifier.field_set_of``): a
+profile without a likes count (Twitter API v2) by the v2 model, never by the v1.1 model on an
+imputed likes count. ``field_set`` says which one scored it; ``missing_fields`` lists the fields
+that model needed and the profile lacked (imputed).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from botwatch.schema import ACCOUNT_BOT_SCORE_COLUMNS
 from ml.explain import contributions, top_reasons_json
@@ -18,17 +25,28 @@ UNSAVED_VERSION = "unsaved"
 def score_accounts(
     model: TrainedClassifier, profiles: pd.DataFrame, scored_at: datetime | pd.Timestamp
 ) -> pd.DataFrame:
-    """One row per profile: calibrated bot score, label at the model's threshold, the fields that
-    were missing (imputed), and the top reasons. ``profiles`` has ``PROFILE_COLUMNS`` (at least
-    ``user_id``; absent columns count as missing fields)."""
+    """One row per profile: calibrated bot score, label at the model's threshold, the field set
+    whose model scored it, the fields that were missing (imputed), and the top reasons.
+    ``profiles`` has ``PROFILE_COLUMNS`` (at least ``user_id``; absent columns are missing)."""
     if "user_id" not in profiles.columns:
         raise ValueError("profiles need a user_id column")
     if len(profiles) == 0:
         return _empty_scores()
     profiles = profiles.reset_index(drop=True)
-    features = model.pipeline.named_steps["features"].transform(profiles)
-    scores = model.pipeline.named_steps["classifier"].predict_proba(features)[:, 1]
-    reasons = top_reasons_json(features, contributions(model, features))
+    which = model.field_set_of(profiles)
+    scores = np.empty(len(profiles))
+    reasons = np.empty(len(profiles), dtype=object)
+    missing: list[list[str]] = [[] for _ in range(len(profiles))]
+    for name, part_model in model.models.items():
+        rows = np.flatnonzero(which == name)
+        if len(rows) == 0:
+            continue
+        part = profiles.iloc[rows].reset_index(drop=True)
+        features = part_model.pipeline.named_steps["features"].transform(part)
+        scores[rows] = part_model.pipeline.named_steps["classifier"].predict_proba(features)[:, 1]
+        reasons[rows] = top_reasons_json(features, contributions(part_model, features)).to_pylist()
+        for row, fields in zip(rows, missing_fields(part, part_model.feature_names), strict=True):
+            missing[row] = fields
     stamp = pd.Timestamp(scored_at)
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert("UTC").tz_localize(None)
@@ -39,8 +57,9 @@ def score_accounts(
             "is_bot": scores >= model.threshold,
             "threshold": np.full(len(profiles), float(model.threshold)),
             "model_version": model.version or UNSAVED_VERSION,
-            "missing_fields": missing_fields(profiles, model.feature_names),
-            "top_reasons": pd.Series(pd.arrays.ArrowStringArray(reasons)),
+            "field_set": pd.array(which.astype(str), dtype="string"),
+            "missing_fields": missing,
+            "top_reasons": pd.Series(pd.arrays.ArrowStringArray(pa.array(reasons, pa.string()))),
             "scored_at": np.full(len(profiles), stamp.to_datetime64()),
         }
     )
@@ -55,6 +74,7 @@ def _empty_scores() -> pd.DataFrame:
             "is_bot": pd.Series(dtype=bool),
             "threshold": pd.Series(dtype=float),
             "model_version": pd.Series(dtype="string"),
+            "field_set": pd.Series(dtype="string"),
             "missing_fields": pd.Series(dtype=object),
             "top_reasons": pd.Series(dtype="string"),
             "scored_at": pd.Series(dtype="datetime64[us]"),

@@ -1,16 +1,25 @@
-"""Train the bot classifier: a scikit-learn Pipeline from profile rows to a calibrated probability.
+"""Train the bot classifier: one calibrated scikit-learn Pipeline per profile field set.
 
-Pipeline: ``ProfileFeatures`` (the one feature definition; fits only the screen-name bigram table)
-→ ``CalibratedClassifierCV(sigmoid, ensemble=False)`` around median imputation, ``log1p``,
-standardisation and a logistic regression. One base model is fitted on all the training data and
-the sigmoid is fitted on its out-of-fold scores, so the explanation of a score is exact.
+A collection written with Twitter API v2 has no likes count, geo flag or default-profile flags
+(``ml.features.FIELD_SETS``), so there is a model for the full v1.1 profile and one for the v2
+fields, and each account is scored by the richest one whose fields it has (never on imputed
+values that mean something else). For each field set, on the labelled accounts that have its
+fields (richer profiles with the other fields removed):
 
-Model choice: the regularisation strength is chosen by cross-validation grouped by dataset (a fold
-holds out whole datasets, which measures transfer to an unseen population); with a single training
-dataset that is impossible, and stratified CV is used instead (recorded in the summary and card).
-Among candidates, the most regularised one within one standard error of the best Brier score wins:
-in-dataset CV rewards fitting a collection's quirks, which the LODO evaluation shows does not
-transfer (see the model card).
+- **Weights**: every source (a release, ``ml.datasets.source_of``) weighs the same, whatever its
+  size, so one large collection does not decide what a bot looks like.
+- **Choice** of feature set (``CANDIDATE_FEATURE_SETS``) and regularisation (``CANDIDATE_C``) by
+  cross-validation grouped by source: each fold holds out a whole source, which measures
+  transfer to a population the model was not trained on. Mean held-out AUC; among candidates
+  within one standard error of the best, the simplest (fewest features, most regularised).
+  With a single source, grouped folds are impossible and stratified folds are used (recorded).
+- **Calibration**: a sigmoid fitted on the chosen candidate's held-out scores from those same
+  folds (``CalibratedClassifierCV(ensemble=False)``), so the probabilities are calibrated for
+  unseen populations rather than for the training one; one base model fitted on everything, so
+  explanations stay exact (``ml.explain``).
+- **Threshold** maximising F1 on the held-out calibrated scores (near-ties: nearest 0.5), and the
+  error rates at that threshold on them, which quantification (``ml.quantify``) corrects the bot
+  share with.
 """
 
 from __future__ import annotations
@@ -19,67 +28,126 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, f1_score, roc_auc_score
-from sklearn.model_selection import GroupKFold, StratifiedKFold
+from sklearn.model_selection import PredefinedSplit, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-from ml.features import ALL_FEATURES, FEATURE_NAMES, FEATURE_SETS, ProfileFeatures
+from ml.datasets import source_of
+from ml.features import (
+    ALL_FEATURES,
+    CANDIDATE_FEATURE_SETS,
+    FEATURE_SETS,
+    FIELD_SETS,
+    ProfileFeatures,
+    ScreenNameBigrams,
+    blank_fields,
+    build_features,
+    features_for_field_set,
+    field_set_of,
+)
+from ml.quantify import error_rates
 
 # Candidate inverse regularisation strengths, most regularised (simplest) first.
-CANDIDATE_C: tuple[float, ...] = (0.01, 0.03, 0.1, 0.3)
+CANDIDATE_C: tuple[float, ...] = (0.01, 0.03, 0.1, 0.3, 1.0)
 CV_FOLDS = 5
-CALIBRATION_FOLDS = 5
 THRESHOLD_GRID = np.round(np.arange(0.2, 0.801, 0.01), 2)
 # F1 is flat near its maximum when classes separate well; among thresholds this close to the best,
 # the one nearest 0.5 is kept (0.5 is where a calibrated probability says "more likely a bot").
 THRESHOLD_F1_TOLERANCE = 0.005
+MIN_ACCOUNTS_PER_CLASS = 10  # a field set's model needs at least this many of each class
+
+
+class LinearBotModel(ClassifierMixin, BaseEstimator):
+    """Median imputation, ``log1p``, standardisation and a logistic regression, as one estimator
+    whose ``fit`` takes ``sample_weight`` (so calibration passes the source weights through)."""
+
+    def __init__(self, c: float = 0.1, random_state: int = 0) -> None:
+        self.c = c
+        self.random_state = random_state
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray, sample_weight: np.ndarray | None = None):
+        self.pipeline_ = Pipeline(
+            [
+                ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+                ("log", FunctionTransformer(np.log1p, feature_names_out="one-to-one")),
+                ("scale", StandardScaler()),
+                (
+                    "model",
+                    LogisticRegression(
+                        C=self.c, solver="newton-cholesky", random_state=self.random_state
+                    ),
+                ),
+            ]
+        )
+        self.pipeline_.fit(X, y, model__sample_weight=sample_weight)
+        self.classes_ = self.pipeline_.classes_
+        return self
+
+    def decision_function(self, X: pd.DataFrame) -> np.ndarray:
+        return self.pipeline_.decision_function(X)
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        return self.pipeline_.predict_proba(X)
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        return self.pipeline_.predict(X)
+
+
+@dataclass
+class FieldSetModel:
+    """The model of one field set: profiles in, calibrated probability out."""
+
+    field_set: str
+    pipeline: Pipeline
+    feature_names: list[str]
+    feature_set: str
+    cv_metrics: dict = field(default_factory=dict)
+
+    def predict_proba(self, profiles: pd.DataFrame) -> np.ndarray:
+        return self.pipeline.predict_proba(profiles)[:, 1]
 
 
 @dataclass
 class TrainedClassifier:
-    """A fitted pipeline (profiles in, ``predict_proba`` out) and what is known about it."""
+    """One model per field set (richest first), the shipped threshold, and what is known."""
 
-    pipeline: Pipeline
+    models: dict[str, FieldSetModel]
     threshold: float
-    feature_names: list[str]
     summary: dict = field(default_factory=dict)
-    cv_metrics: dict = field(default_factory=dict)
     version: str | None = None  # content hash, set when saved or loaded
 
+    @property
+    def field_sets(self) -> list[str]:
+        return list(self.models)
+
+    def field_set_of(self, profiles: pd.DataFrame) -> np.ndarray:
+        """The field set whose model scores each profile row."""
+        return field_set_of(profiles, self.field_sets)
+
     def predict_proba(self, profiles: pd.DataFrame) -> np.ndarray:
-        """Calibrated probability of being a bot for each profile row."""
-        return self.pipeline.predict_proba(profiles)[:, 1]
+        """Calibrated probability of being a bot for each profile row, each row scored by the
+        model of its field set."""
+        profiles = profiles.reset_index(drop=True)
+        which = self.field_set_of(profiles)
+        result = np.empty(len(profiles))
+        for name, model in self.models.items():
+            rows = np.flatnonzero(which == name)
+            if len(rows):
+                result[rows] = model.predict_proba(profiles.iloc[rows])
+        return result
 
-
-def linear_model(c: float, random_state: int = 0) -> Pipeline:
-    """The base estimator: median imputation, log1p, standardisation, logistic regression."""
-    return Pipeline(
-        [
-            ("impute", SimpleImputer(strategy="median")),
-            ("log", FunctionTransformer(np.log1p, feature_names_out="one-to-one")),
-            ("scale", StandardScaler()),
-            ("model", LogisticRegression(C=c, solver="newton-cholesky", random_state=random_state)),
-        ]
-    )
-
-
-def classifier_pipeline(
-    c: float, random_state: int = 0, features: list[str] | None = None
-) -> Pipeline:
-    """Profiles → features (default ``FEATURE_NAMES``) → calibrated linear model."""
-    calibrated = CalibratedClassifierCV(
-        linear_model(c, random_state),
-        method="sigmoid",
-        cv=StratifiedKFold(CALIBRATION_FOLDS, shuffle=True, random_state=random_state),
-        ensemble=False,
-    )
-    step = ProfileFeatures(list(features or FEATURE_NAMES))
-    return Pipeline([("features", step), ("classifier", calibrated)])
+    @property
+    def feature_names(self) -> list[str]:
+        """Every feature any field set's model reads."""
+        names: list[str] = []
+        for model in self.models.values():
+            names += [f for f in model.feature_names if f not in names]
+        return names
 
 
 def _labels(frame: pd.DataFrame) -> np.ndarray:
@@ -91,99 +159,236 @@ def _labels(frame: pd.DataFrame) -> np.ndarray:
     return y
 
 
+def sources(frame: pd.DataFrame) -> np.ndarray:
+    """The source (release) of each labelled account."""
+    return frame["dataset"].astype(str).map(source_of).to_numpy()
+
+
+def source_weights(groups: np.ndarray) -> np.ndarray:
+    """Weights that give every source the same total, mean 1."""
+    _, inverse, counts = np.unique(groups, return_inverse=True, return_counts=True)
+    weights = 1.0 / counts[inverse]
+    return weights / weights.mean()
+
+
 def cv_splits(frame: pd.DataFrame, y: np.ndarray, random_state: int) -> tuple[str, list]:
-    """Grouped folds (groups = datasets) when there are several datasets whose folds can be
-    trained on (both classes outside each held-out group); stratified folds otherwise."""
-    groups = frame["dataset"].astype(str).to_numpy()
+    """Folds that each hold out one source when there are several and every training part holds
+    both classes ("grouped"); stratified folds otherwise."""
+    groups = sources(frame)
     names = np.unique(groups)
     if len(names) >= 2:
-        folds = list(GroupKFold(n_splits=min(CV_FOLDS, len(names))).split(frame, y, groups))
+        folds = [(np.flatnonzero(groups != n), np.flatnonzero(groups == n)) for n in names]
         if all(y[train].any() and not y[train].all() for train, _ in folds):
             return "grouped", folds
     stratified = StratifiedKFold(CV_FOLDS, shuffle=True, random_state=random_state)
     return "stratified", list(stratified.split(frame, y))
 
 
+def _folds_as_split(folds: list, n: int) -> PredefinedSplit:
+    test_fold = np.empty(n, dtype=np.int64)
+    for number, (_, test) in enumerate(folds):
+        test_fold[test] = number
+    return PredefinedSplit(test_fold)
+
+
+def fold_features(frame: pd.DataFrame, features: list[str], folds: list) -> list[pd.DataFrame]:
+    """``features`` of every row, once per fold: only the screen-name bigram table is learnt
+    (from the fold's training names, labels unused), so everything else is computed once."""
+    shared = build_features(frame, None, features)
+    if "screen_name_likelihood" not in features:
+        return [shared] * len(folds)
+    names = frame["screen_name"].astype("string")
+    result = []
+    for train, _ in folds:
+        bigrams = ScreenNameBigrams().fit(names.iloc[train].dropna())
+        result.append(shared.assign(screen_name_likelihood=bigrams.likelihood(names)))
+    return result
+
+
 def out_of_fold(
-    frame: pd.DataFrame,
+    per_fold: list[pd.DataFrame],
     y: np.ndarray,
-    c: float,
+    weights: np.ndarray,
     folds: list,
+    features: list[str],
+    c: float,
     random_state: int,
-    features: list[str] | None = None,
 ) -> tuple[np.ndarray, list[float]]:
-    """Out-of-fold probabilities of the candidate with strength ``c`` and the Brier per fold."""
-    predictions = np.empty(len(frame))
-    briers = []
-    for train, test in folds:
-        model = clone(classifier_pipeline(c, random_state, features))
-        model.fit(frame.iloc[train], y[train])
-        predictions[test] = model.predict_proba(frame.iloc[test])[:, 1]
-        briers.append(brier_score_loss(y[test], predictions[test]))
-    return predictions, briers
+    """Held-out decision values of one candidate, and its AUC on each fold holding both classes.
+    ``per_fold`` holds each fold's feature frame (``fold_features``)."""
+    decisions = np.empty(len(y))
+    aucs = []
+    for (train, test), frame in zip(folds, per_fold, strict=True):
+        linear = LinearBotModel(c, random_state)
+        linear.fit(frame.iloc[train][features], y[train], sample_weight=weights[train])
+        decisions[test] = linear.decision_function(frame.iloc[test][features])
+        if y[test].any() and not y[test].all():
+            aucs.append(float(roc_auc_score(y[test], decisions[test])))
+    return decisions, aucs
 
 
 def choose_threshold(y: np.ndarray, probabilities: np.ndarray) -> float:
-    """The threshold maximising F1 on out-of-fold probabilities (near-ties: nearest 0.5)."""
+    """The threshold maximising F1 on held-out probabilities (near-ties: nearest 0.5)."""
     scores = np.array([f1_score(y, probabilities >= t, zero_division=0) for t in THRESHOLD_GRID])
     best = np.flatnonzero(scores >= scores.max() - THRESHOLD_F1_TOLERANCE)
     return float(THRESHOLD_GRID[best[np.argmin(np.abs(THRESHOLD_GRID[best] - 0.5))]])
 
 
-def train_classifier(
-    frame: pd.DataFrame, random_state: int = 0, features: list[str] | None = None
-) -> TrainedClassifier:
-    """Fit the classifier on a labelled frame (``LABELLED_ACCOUNT_COLUMNS``).
+def _candidates(field_set: str, features: list[str] | None) -> list[tuple[str, list[str]]]:
+    if features is not None:
+        name = next((k for k, v in FEATURE_SETS.items() if v == list(features)), "custom")
+        named = [(name, list(features))]
+    else:
+        named = [(name, FEATURE_SETS[name]) for name in CANDIDATE_FEATURE_SETS]
+    usable = []
+    for name, wanted in named:
+        available = features_for_field_set(wanted, field_set)
+        if available and all(available != u[1] for u in usable):
+            usable.append((name, available))
+    return usable
 
-    ``features`` defaults to ``FEATURE_NAMES``, the set that holds up across populations;
-    ``POPULATION_FEATURES`` (or any subset of ``ALL_FEATURES``) is for a model that will score
-    the population it was trained on, e.g. the simulator's.
-    """
-    features = list(features or FEATURE_NAMES)
-    unknown = sorted(set(features) - set(ALL_FEATURES))
-    if unknown:
-        raise ValueError(f"unknown features {unknown}")
+
+def train_field_set(
+    frame: pd.DataFrame,
+    field_set: str,
+    random_state: int = 0,
+    features: list[str] | None = None,
+) -> tuple[FieldSetModel, np.ndarray, np.ndarray]:
+    """Choose, fit and calibrate the model of ``field_set`` on ``frame`` (its rows already
+    reduced to that field set). Returns it, the labels and its held-out calibrated scores."""
     frame = frame.reset_index(drop=True)
     y = _labels(frame)
+    groups = sources(frame)
     cv_kind, folds = cv_splits(frame, y, random_state)
+    weights = source_weights(groups) if cv_kind == "grouped" else np.ones(len(frame))
+    candidates = _candidates(field_set, features)
+    every = list(dict.fromkeys(f for _, wanted in candidates for f in wanted))
+    per_fold = fold_features(frame, every, folds)
     results = {}
-    for c in CANDIDATE_C:
-        predictions, briers = out_of_fold(frame, y, c, folds, random_state, features)
-        error = float(np.std(briers, ddof=1) / np.sqrt(len(briers))) if len(briers) > 1 else 0.0
-        results[c] = (predictions, float(np.mean(briers)), error)
-    best_c = min(results, key=lambda c: results[c][1])
-    limit = results[best_c][1] + results[best_c][2]
-    chosen = next(c for c in CANDIDATE_C if results[c][1] <= limit)
-    oof = results[chosen][0]
-    threshold = choose_threshold(y, oof)
+    for name, wanted in candidates:
+        for c in CANDIDATE_C:
+            decisions, aucs = out_of_fold(per_fold, y, weights, folds, wanted, c, random_state)
+            if not aucs:  # no held-out fold has both classes: the pooled held-out AUC
+                aucs = [float(roc_auc_score(y, decisions))]
+            error = float(np.std(aucs, ddof=1) / np.sqrt(len(aucs))) if len(aucs) > 1 else 0.0
+            results[(name, c)] = (wanted, decisions, float(np.mean(aucs)), error, aucs)
+    best = max(results, key=lambda k: results[k][2])
+    floor = results[best][2] - results[best][3]
+    # candidates come simplest first: fewest features, then most regularised
+    order = sorted(results, key=lambda k: (len(results[k][0]), k[1]))
+    chosen = next(k for k in order if results[k][2] >= floor)
+    wanted, decisions, _, _, aucs = results[chosen]
 
-    pipeline = classifier_pipeline(chosen, random_state, features).fit(frame, y)
+    calibrated = CalibratedClassifierCV(
+        LinearBotModel(chosen[1], random_state),
+        method="sigmoid",
+        cv=_folds_as_split(folds, len(frame)),
+        ensemble=False,
+    )
+    pipeline = Pipeline([("features", ProfileFeatures(list(wanted))), ("classifier", calibrated)])
+    pipeline.fit(frame, y, classifier__sample_weight=weights)
+    sigmoid = calibrated.calibrated_classifiers_[0].calibrators[0]
+    held_out = sigmoid.predict(decisions)
     cv_metrics = {
         "cv": cv_kind,
         "folds": len(folds),
-        "chosen_c": chosen,
-        "candidates": {str(c): {"brier": r[1], "brier_se": r[2]} for c, r in results.items()},
-        "oof_auc": float(roc_auc_score(y, oof)),
-        "oof_brier": float(brier_score_loss(y, oof)),
-        "oof_f1": float(f1_score(y, oof >= threshold)),
-        "oof_accuracy": float(np.mean((oof >= threshold) == y)),
+        "chosen_feature_set": chosen[0],
+        "chosen_c": chosen[1],
+        "held_out_auc_by_fold": aucs,
+        "candidates": {
+            f"{name} C={c}": {"auc": r[2], "auc_se": r[3]} for (name, c), r in results.items()
+        },
+        "oof_auc": float(roc_auc_score(y, held_out)),
+        "oof_brier": float(brier_score_loss(y, held_out, sample_weight=weights)),
+        "training_prevalence": float(np.average(y, weights=weights)),
     }
+    model = FieldSetModel(
+        field_set=field_set,
+        pipeline=pipeline,
+        feature_names=list(wanted),
+        feature_set=chosen[0],
+        cv_metrics=cv_metrics,
+    )
+    return model, y, held_out
+
+
+def train_classifier(
+    frame: pd.DataFrame, random_state: int = 0, features: list[str] | None = None
+) -> TrainedClassifier:
+    """Fit the classifier on a labelled frame (``LABELLED_ACCOUNT_COLUMNS``): a model for each
+    field set that enough labelled accounts have the fields of.
+
+    ``features`` imposes a feature list (e.g. ``POPULATION_FEATURES`` for a model that will score
+    the population it was trained on, like the simulator's); by default the feature set is
+    chosen among ``CANDIDATE_FEATURE_SETS`` by held-out-source AUC.
+    """
+    if features is not None:
+        unknown = sorted(set(features) - set(ALL_FEATURES))
+        if unknown:
+            raise ValueError(f"unknown features {unknown}")
+    frame = frame.reset_index(drop=True)
+    _labels(frame)
+    which = field_set_of(frame)
+    names = list(FIELD_SETS)
+    models: dict[str, FieldSetModel] = {}
+    held_out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    skipped: dict[str, str] = {}
+    for rank, name in enumerate(names):
+        # accounts with this field set or a richer one, reduced to this field set's fields
+        rows = np.isin(which, names[: rank + 1])
+        part = blank_fields(frame[rows], name)
+        bots = int(part["is_bot"].sum())
+        if min(bots, len(part) - bots) < MIN_ACCOUNTS_PER_CLASS:
+            skipped[name] = f"{bots} bots and {len(part) - bots} humans have its fields"
+            continue
+        model, y, scores = train_field_set(part, name, random_state, features)
+        models[name] = model
+        held_out[name] = (y, scores)
+    if not models:
+        raise ValueError(f"no field set has enough labelled accounts: {skipped}")
+    first = next(iter(models))
+    threshold = choose_threshold(*held_out[first])
+    for name, model in models.items():
+        y, scores = held_out[name]
+        rates = error_rates(y, scores, threshold)
+        model.cv_metrics.update(
+            {
+                "oof_f1": float(f1_score(y, scores >= threshold)),
+                "oof_accuracy": float(np.mean((scores >= threshold) == y)),
+                "tpr": rates.tpr,
+                "fpr": rates.fpr,
+                "rates_bots": rates.n_bots,
+                "rates_humans": rates.n_humans,
+            }
+        )
     summary = {
         "datasets": {
-            str(name): {"accounts": len(part), "bots": int(part["is_bot"].sum())}
+            str(name): {
+                "accounts": len(part),
+                "bots": int(part["is_bot"].sum()),
+                "source": source_of(str(name)),
+            }
             for name, part in frame.groupby("dataset", sort=True)
         },
         "accounts": len(frame),
-        "bots": int(y.sum()),
+        "bots": int(frame["is_bot"].sum()),
         "random_state": random_state,
-        "feature_set": next((k for k, v in FEATURE_SETS.items() if v == features), "custom"),
-        "model": f"logistic regression (C={chosen}) on log1p standardised features, sigmoid "
-        f"calibration on {CALIBRATION_FOLDS}-fold out-of-fold scores",
+        "field_sets": {
+            name: {
+                "feature_set": model.feature_set,
+                "features": model.feature_names,
+                "c": model.cv_metrics["chosen_c"],
+                "cv": model.cv_metrics["cv"],
+            }
+            for name, model in models.items()
+        },
+        "skipped_field_sets": skipped,
+        "feature_set": (
+            next((k for k, v in FEATURE_SETS.items() if v == list(features)), "custom")
+            if features is not None
+            else "chosen"
+        ),
+        "model": "logistic regression on log1p standardised features, every source weighted "
+        "alike, sigmoid calibration on held-out scores; one model per field set",
     }
-    return TrainedClassifier(
-        pipeline=pipeline,
-        threshold=threshold,
-        feature_names=features,
-        summary=summary,
-        cv_metrics=cv_metrics,
-    )
+    return TrainedClassifier(models=models, threshold=threshold, summary=summary)

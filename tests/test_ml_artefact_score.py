@@ -42,13 +42,16 @@ def test_save_load_round_trip_named_by_content_hash(model, profiles, tmp_path):
     assert saved.path.read_bytes()[:2] == b"PK"  # a skops zip, not a pickle
     assert model.version == saved.version
     card = saved.card_path.read_text()
-    for heading in ("## Intended use", "## Data", "## Features", "## Limits", "## Evaluation"):
+    for heading in ("## Intended use", "## Data", "## Models", "## Limits", "## Evaluation"):
         assert heading in card
     assert f"Threshold {model.threshold:.2f}" in card
 
     loaded = artefact.load(saved.path)
     assert loaded.version == saved.version
-    assert loaded.threshold == model.threshold and loaded.cv_metrics == model.cv_metrics
+    assert loaded.threshold == model.threshold and list(loaded.models) == list(model.models)
+    for name, part in model.models.items():
+        assert loaded.models[name].cv_metrics == part.cv_metrics
+        assert loaded.models[name].feature_names == part.feature_names
     assert np.array_equal(loaded.predict_proba(profiles), model.predict_proba(profiles))
     # same content, same name; another model, another name
     assert artefact.save(loaded, tmp_path / "again").version == saved.version
@@ -84,9 +87,11 @@ def test_scores_have_the_schema_and_reasons_that_add_up(model, profiles):
     assert (scores["scored_at"] == SCORED_AT).all()
     assert np.allclose(scores["bot_score"], model.predict_proba(profiles))
 
-    features = model.pipeline.named_steps["features"].transform(profiles)
-    parts = contributions(model, features)
-    rebuilt = 1 / (1 + np.exp(-(log_odds_offset(model) + parts.sum(axis=1))))
+    assert (scores["field_set"] == "v1.1").all()  # complete v1.1 profiles
+    full = model.models["v1.1"]
+    features = full.pipeline.named_steps["features"].transform(profiles)
+    parts = contributions(full, features)
+    rebuilt = 1 / (1 + np.exp(-(log_odds_offset(full) + parts.sum(axis=1))))
     assert np.allclose(rebuilt, scores["bot_score"])  # the explanation is exact
     for text, row in zip(scores["top_reasons"], parts, strict=True):
         reasons = json.loads(text)
@@ -94,17 +99,23 @@ def test_scores_have_the_schema_and_reasons_that_add_up(model, profiles):
         strengths = [abs(r["contribution"]) for r in reasons]
         assert strengths == sorted(strengths, reverse=True)
         assert strengths[0] == pytest.approx(np.abs(row).max(), abs=1e-4)
-        assert {r["feature"] for r in reasons} <= set(model.feature_names)
+        assert {r["feature"] for r in reasons} <= set(full.feature_names)
 
 
-def test_an_account_lacking_fields_still_gets_a_score_and_a_flag(model, profiles):
+def test_an_account_lacking_fields_is_scored_by_the_model_of_what_it_has(model, profiles):
     trimmed = profiles.head(3).copy()
-    trimmed.loc[0, "favourites_count"] = None
+    trimmed.loc[0, "favourites_count"] = None  # a v2 profile: no likes count
     trimmed = trimmed.drop(columns=["geo_enabled"])
     scores = score_accounts(model, trimmed, SCORED_AT.tz_localize("Europe/Paris"))
     assert scores["bot_score"].notna().all()
-    assert scores.loc[0, "missing_fields"] == ["favourites_count", "geo_enabled"]
-    assert scores.loc[1, "missing_fields"] == ["geo_enabled"]
+    assert list(scores["field_set"]) == ["v2", "v1.1", "v1.1"]
+    # the v2 model needs neither field: nothing imputed for the v2 profile
+    assert scores.loc[0, "missing_fields"] == []
+    v1_needs_geo = "geo_enabled" in model.models["v1.1"].feature_names
+    assert scores.loc[1, "missing_fields"] == (["geo_enabled"] if v1_needs_geo else [])
+    assert np.isclose(
+        scores.loc[0, "bot_score"], model.models["v2"].predict_proba(trimmed.head(1))[0]
+    )
     assert scores["scored_at"].iloc[0] == pd.Timestamp("2026-11-28 11:00")  # stored as UTC
     reasons = {r["feature"]: r["value"] for r in json.loads(scores.loc[0, "top_reasons"])}
     assert all(reasons.get(f) is None for f in ("favourites_count", "geo_enabled") if f in reasons)

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from bench.scoring import synthetic_profiles
-from ml.train import CANDIDATE_C, choose_threshold, cv_splits, train_classifier
+from ml.features import FIELD_SETS, fields_used
+from ml.train import CANDIDATE_C, choose_threshold, cv_splits, source_weights, train_classifier
 
 
 @pytest.fixture(scope="module")
@@ -21,24 +22,36 @@ def test_training_is_deterministic_with_a_fixed_random_state(labelled):
     first = train_classifier(labelled, random_state=3)
     second = train_classifier(labelled.copy(), random_state=3)
     assert first.threshold == second.threshold
-    assert first.cv_metrics == second.cv_metrics
+    assert {k: m.cv_metrics for k, m in first.models.items()} == {
+        k: m.cv_metrics for k, m in second.models.items()
+    }
     assert np.array_equal(first.predict_proba(labelled), second.predict_proba(labelled))
 
 
 def test_trained_classifier_records_what_it_is(labelled):
     model = train_classifier(labelled)
     assert 0.2 <= model.threshold <= 0.8
-    assert model.cv_metrics["cv"] == "stratified"  # one dataset: no grouped CV possible
-    assert model.cv_metrics["chosen_c"] in CANDIDATE_C
-    assert model.cv_metrics["oof_auc"] > 0.9  # the synthetic bots like far less
+    assert list(model.models) == ["v1.1", "v2"]  # a model per field set, richest first
+    full = model.models["v1.1"].cv_metrics
+    assert full["cv"] == "stratified"  # one dataset: no grouped CV possible
+    assert full["chosen_c"] in CANDIDATE_C
+    assert full["oof_auc"] > 0.9  # the synthetic bots like far less
+    assert 0 <= full["fpr"] < full["tpr"] <= 1  # held-out error rates, for the bot share
     assert model.summary["datasets"] == {
-        "synthetic": {"accounts": 1200, "bots": int(labelled["is_bot"].sum())}
+        "synthetic": {
+            "accounts": 1200,
+            "bots": int(labelled["is_bot"].sum()),
+            "source": "synthetic",
+        }
     }
+    # the v2 model reads no field a v2 profile lacks
+    v2_fields = fields_used(model.models["v2"].feature_names)
+    assert v2_fields <= FIELD_SETS["v2"] and "favourites_count" not in v2_fields
     probabilities = model.predict_proba(labelled)
     assert ((probabilities > 0) & (probabilities < 1)).all()
 
 
-def test_grouped_cv_when_several_datasets_hold_both_classes(labelled):
+def test_grouped_cv_when_several_sources_hold_both_classes(labelled):
     frame = labelled.assign(dataset=np.where(np.arange(len(labelled)) % 2 == 0, "a", "b"))
     y = frame["is_bot"].to_numpy(bool)
     kind, folds = cv_splits(frame, y, 0)
@@ -49,6 +62,29 @@ def test_grouped_cv_when_several_datasets_hold_both_classes(labelled):
     # a dataset of bots only beside one of humans only: held-out folds cannot be trained on
     one_class = labelled.assign(dataset=np.where(labelled["is_bot"], "bots", "humans"))
     assert cv_splits(one_class, y, 0)[0] == "stratified"
+    # halves of one release are one source: held out together, never one in each part
+    halves = labelled.assign(
+        dataset=np.where(np.arange(len(labelled)) % 2 == 0, "botwiki-2019", "verified-2019")
+    )
+    assert cv_splits(halves, y, 0)[0] == "stratified"
+
+
+def test_every_source_weighs_the_same():
+    weights = source_weights(np.array(["a"] * 30 + ["b"] * 10))
+    assert weights[:30].sum() == pytest.approx(weights[30:].sum())
+    assert weights.mean() == pytest.approx(1.0)
+
+
+def test_grouped_choice_is_by_held_out_source(labelled):
+    frame = labelled.assign(dataset=np.where(np.arange(len(labelled)) % 3 == 0, "a", "b"))
+    model = train_classifier(frame)
+    cv = model.models["v1.1"].cv_metrics
+    assert cv["cv"] == "grouped" and cv["folds"] == 2
+    assert len(cv["held_out_auc_by_fold"]) == 2
+    # the chosen candidate is within one standard error of the best
+    best = max(c["auc"] for c in cv["candidates"].values())
+    chosen = cv["candidates"][f"{cv['chosen_feature_set']} C={cv['chosen_c']}"]
+    assert chosen["auc"] >= best - max(c["auc_se"] for c in cv["candidates"].values())
 
 
 def test_threshold_choice_maximises_f1():
@@ -72,9 +108,9 @@ def test_a_chosen_feature_set_is_used_and_recorded(labelled):
     from ml.score import score_accounts
 
     model = train_classifier(labelled, features=POPULATION_FEATURES)
-    assert model.feature_names == POPULATION_FEATURES
+    assert model.models["v1.1"].feature_names == POPULATION_FEATURES
     assert model.summary["feature_set"] == "population"
-    assert "only on the population it was trained on" in render_model_card(model)
+    assert "Feature set `population`" in render_model_card(model)
     scores = score_accounts(model, labelled.head(20), pd.Timestamp("2026-11-28"))
     reasons = [r["feature"] for text in scores["top_reasons"] for r in json.loads(text)]
     assert set(reasons) <= set(POPULATION_FEATURES)

@@ -47,9 +47,13 @@ def test_train_on_duckdb_labelled_rows_and_store_scores(tmp_path):
 
     stored = con.sql("SELECT * FROM ml.account_bot_scores ORDER BY user_id::INT").df()
     assert len(stored) == 50 and stored["bot_score"].between(0, 1).all()
-    assert list(stored.loc[3, "missing_fields"]) == ["favourites_count"]
-    assert list(stored.loc[4, "missing_fields"]) == ["geo_enabled"]
+    # no likes count: a v2 profile, scored by the v2 model, which needs none
+    assert stored.loc[3, "field_set"] == "v2" and len(stored.loc[3, "missing_fields"]) == 0
+    assert stored.loc[4, "field_set"] == "v1.1"
+    if "geo_enabled" in model.models["v1.1"].feature_names:
+        assert list(stored.loc[4, "missing_fields"]) == ["geo_enabled"]
     assert len(stored.loc[0, "missing_fields"]) == 0
     assert np.allclose(stored["bot_score"], scores["bot_score"])
-    assert all(len(json.loads(text)) == 3 for text in stored["top_reasons"])
+    for text, field_set in zip(stored["top_reasons"], stored["field_set"], strict=True):
+        assert len(json.loads(text)) == min(3, len(model.models[field_set].feature_names))
     con.close()

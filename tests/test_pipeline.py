@@ -86,6 +86,34 @@ def test_bot_share_among_promoters_matches_the_truth(pipeline_snapshot: Pipeline
     assert abs(estimate - true_share) <= BOT_SHARE_TOLERANCE, (estimate, true_share)
 
 
+def test_accounts_are_scored_with_their_age_and_their_field_set(
+    pipeline_snapshot: PipelineRun,
+) -> None:
+    with snapshot_db(pipeline_snapshot) as con:
+        imputed_age, scored, v1 = con.execute(
+            "SELECT count(*) FILTER (account_created_at IS NOT NULL "
+            "AND list_has_any(missing_fields, ['created_at', 'observed_at'])), "
+            "count(*) FILTER (bot_score IS NOT NULL), count(*) FILTER (field_set = 'v1.1') "
+            "FROM dim_accounts"
+        ).fetchone()
+    assert scored > 0
+    assert imputed_age == 0  # the warehouse's creation time reaches the features
+    assert v1 == scored  # the simulator writes full v1.1 profiles
+
+
+def test_the_estimated_bot_share_is_published_beside_the_counted_one(
+    pipeline_snapshot: PipelineRun,
+) -> None:
+    truth = pipeline_snapshot.truth["campaigns"]["macronleaks"]["bot_share_among_promoters"]
+    with snapshot_db(pipeline_snapshot) as con:
+        counted, estimate, low, high = con.execute(
+            "SELECT estimate, adjusted_estimate, adjusted_low, adjusted_high "
+            "FROM bot_share_intervals WHERE campaign_id = 'macronleaks'"
+        ).fetchone()
+    assert low <= estimate <= high
+    assert abs(estimate - truth) <= BOT_SHARE_TOLERANCE, (estimate, counted, truth)
+
+
 def test_every_asset_was_materialised_by_dagster(
     pipeline_snapshot: PipelineRun, monkeypatch: pytest.MonkeyPatch
 ) -> None:

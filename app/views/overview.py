@@ -49,7 +49,24 @@ row[1].metric("Promoters", fmt.count(summary["promoters"]))
 row[2].metric("Bot share among promoters", share_text, help=share_help)
 row[3].metric("Bot promoters", fmt.count(summary["bot_promoters"]))
 if interval:
-    st.caption(f"Bot share among promoters: **{share_help}** (bootstrap over promoters).")
+    st.caption(
+        f"Bot share among promoters, counted at the threshold: **{share_help}** (bootstrap over "
+        "promoters)."
+    )
+    if interval.get("adjusted_estimate") is not None:
+        adjusted = fmt.percent_interval(
+            interval["adjusted_estimate"],
+            interval["adjusted_low"],
+            interval["adjusted_high"],
+            confidence,
+        )
+        st.caption(
+            f"Bot share among promoters, estimated as a quantity: **{adjusted}** "
+            f"({interval['adjusted_method']}; the counted share is biased wherever the "
+            "classifier's error rates differ from zero, the estimate corrects for them)."
+        )
+    elif interval.get("adjusted_note"):
+        st.caption(f"No adjusted estimate: {interval['adjusted_note']}")
 
 row = st.columns(4)
 row[0].metric(

@@ -3,6 +3,7 @@
 marts); networks and findings reports are written beside the snapshot."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
@@ -17,6 +18,9 @@ from analytics.coordination import (
     group_summary,
     synchronised_edges,
 )
+from ml import artefact
+from ml.bot_share import METHOD_LABEL, estimate_bot_share
+from orchestration.assets.ml import bot_classifier, current_model
 from orchestration.warehouse import replace_table_from_frame
 
 ANALYTICS_SCHEMA = "analytics"
@@ -52,21 +56,25 @@ def campaign_ids(con) -> list[str]:
         marts_key("fct_campaign_summary"),
         marts_key("fct_account_campaign_activity"),
         marts_key("dim_accounts"),
+        bot_classifier,
     ],
     group_name="analytics",
     kinds={"python", "duckdb"},
-    description="Bot share among promoters per campaign with a bootstrap confidence interval, at "
-    "the classifier's threshold.",
+    description="Bot share among promoters per campaign: counted at the classifier's threshold "
+    "with a bootstrap interval, and estimated as a quantity (adjusted classify-and-count with the "
+    "classifier's held-out error rates) with an interval that includes those rates' uncertainty.",
 )
 def bot_share_intervals(duckdb: DuckDBResource) -> dg.MaterializeResult:
     rows = []
+    model = artefact.load(Path(current_model()["path"]))
     with duckdb.get_connection() as con:
         threshold = con.execute(
             "SELECT any_value(threshold) FROM ml.account_bot_scores"
         ).fetchone()[0]
         for campaign_id in campaign_ids(con):
             promoters = con.execute(
-                "SELECT a.user_id, d.bot_score FROM marts.fct_account_campaign_activity AS a "
+                "SELECT a.user_id, d.bot_score, d.field_set "
+                "FROM marts.fct_account_campaign_activity AS a "
                 "JOIN marts.dim_accounts AS d USING (user_id) "
                 "WHERE a.campaign_id = ? AND d.bot_score IS NOT NULL",
                 [campaign_id],
@@ -74,11 +82,18 @@ def bot_share_intervals(duckdb: DuckDBResource) -> dg.MaterializeResult:
             if promoters.empty:
                 continue
             estimate, low, high = bot_share_interval(
-                promoters,
+                promoters[["user_id", "bot_score"]],
                 threshold,
                 n_boot=BOOTSTRAP_SAMPLES,
                 confidence=CONFIDENCE,
                 random_state=0,
+            )
+            adjusted = estimate_bot_share(
+                model,
+                promoters["bot_score"].to_numpy(float),
+                promoters["field_set"].to_numpy(object),
+                n_boot=BOOTSTRAP_SAMPLES,
+                confidence=CONFIDENCE,
             )
             rows.append(
                 {
@@ -86,6 +101,11 @@ def bot_share_intervals(duckdb: DuckDBResource) -> dg.MaterializeResult:
                     "estimate": estimate,
                     "ci_low": low,
                     "ci_high": high,
+                    "adjusted_estimate": adjusted.estimate,
+                    "adjusted_low": adjusted.low,
+                    "adjusted_high": adjusted.high,
+                    "adjusted_method": METHOD_LABEL,
+                    "adjusted_note": adjusted.note or None,
                     "confidence": CONFIDENCE,
                     "threshold": threshold,
                     "scored_promoters": len(promoters),
@@ -99,6 +119,11 @@ def bot_share_intervals(duckdb: DuckDBResource) -> dg.MaterializeResult:
                 "estimate",
                 "ci_low",
                 "ci_high",
+                "adjusted_estimate",
+                "adjusted_low",
+                "adjusted_high",
+                "adjusted_method",
+                "adjusted_note",
                 "confidence",
                 "threshold",
                 "scored_promoters",

@@ -104,18 +104,7 @@ def bot_classifier(
         )
     )
     curve = pd.DataFrame(evaluate.calibration_curve_points(model, frame))
-    evaluation = (
-        lodo
-        if lodo is not None
-        else pd.DataFrame(
-            [
-                {
-                    "test": "cross-validation (training population)",
-                    **{k: v for k, v in model.cv_metrics.items() if not isinstance(v, dict)},
-                }
-            ]
-        )
-    )
+    evaluation = lodo if lodo is not None else _held_out_summary(model)
     with duckdb.get_connection() as con:
         replace_table_from_frame(
             con,
@@ -133,13 +122,40 @@ def bot_classifier(
         "feature_set": feature_set(),
         "threshold": float(model.threshold),
         "training_accounts": len(frame),
-        "cross_validation": model.cv_metrics,
+        "field_sets": model.summary["field_sets"],
+        **{
+            f"held_out_auc_{name}": float(m.cv_metrics["oof_auc"])
+            for name, m in model.models.items()
+        },
         "calibration_curve": dg.MetadataValue.md(curve.to_markdown(index=False)),
         "model_card": dg.MetadataValue.md(saved.card_path.read_text()),
     }
     if lodo is not None:
         metadata["lodo"] = dg.MetadataValue.md(lodo.to_markdown(index=False))
     return dg.MaterializeResult(metadata=metadata, data_version=dg.DataVersion(saved.version))
+
+
+def _held_out_summary(model: train.TrainedClassifier) -> pd.DataFrame:
+    """One row per field set's model: its held-out (cross-validated) figures, when there is no
+    second dataset to evaluate on."""
+    rows = []
+    for name, part in model.models.items():
+        cv = part.cv_metrics
+        rows.append(
+            {
+                "test": f"cross-validation ({cv['cv']}), field set {name}",
+                **{k: v for k, v in cv.items() if isinstance(v, int | float | str)},
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# The warehouse names an account's creation and its profile's observation after what they are;
+# the features read the PROFILE_COLUMNS names (created_at, observed_at).
+LATEST_PROFILES_SQL = (
+    "SELECT * RENAME (account_created_at AS created_at, profile_observed_at AS observed_at) "
+    "FROM intermediate.int_accounts_latest_profile"
+)
 
 
 def current_model() -> dict[str, str]:
@@ -165,7 +181,7 @@ def account_bot_scores(
     current = current_model()
     model, version = artefact.load(Path(current["path"])), current["version"]
     with duckdb.get_connection() as con:
-        profiles = con.sql("SELECT * FROM intermediate.int_accounts_latest_profile").df()
+        profiles = con.sql(LATEST_PROFILES_SQL).df()
         scores = score.score_accounts(
             model, profiles, scored_at=datetime.now(UTC).replace(tzinfo=None)
         )
@@ -179,6 +195,7 @@ def account_bot_scores(
             "bots": int(scores["is_bot"].sum()),
             "bot_share": float(scores["is_bot"].mean()) if len(scores) else 0.0,
             "accounts_with_missing_fields": int(scores["missing_fields"].map(len).gt(0).sum()),
+            "accounts_by_field_set": scores["field_set"].value_counts().to_dict(),
             "score_distribution": dg.MetadataValue.md(
                 distribution.rename("accounts").to_frame().to_markdown()
             ),

@@ -69,6 +69,10 @@ def campaign_summary(
                 "bot_share_high": first["ci_high"],
                 "confidence": first["confidence"],
                 "threshold": first["threshold"],
+                "adjusted_share": first["adjusted_estimate"],
+                "adjusted_low": first["adjusted_low"],
+                "adjusted_high": first["adjusted_high"],
+                "adjusted_method": first["adjusted_method"],
             }
     if "reused_bots" in tables:
         reused = tables["reused_bots"]

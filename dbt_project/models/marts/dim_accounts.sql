@@ -71,6 +71,7 @@ select
         else 'human'
     end as account_class,
     scores.model_version,
+    scores.field_set,
     scores.top_reasons,
     scores.missing_fields
 from accounts

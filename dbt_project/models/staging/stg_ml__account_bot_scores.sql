@@ -20,6 +20,7 @@ renamed as (
         cast(is_bot as {{ dbt.type_boolean() }}) as is_bot,
         cast(threshold as {{ botwatch.type_double() }}) as threshold,
         cast(model_version as {{ dbt.type_string() }}) as model_version,
+        cast(field_set as {{ dbt.type_string() }}) as field_set,
         missing_fields,
         cast(top_reasons as {{ dbt.type_string() }}) as top_reasons,
         cast(scored_at as {{ dbt.type_timestamp() }}) as scored_at
