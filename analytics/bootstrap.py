@@ -30,15 +30,15 @@ def _scores(promoter_scores: pd.DataFrame) -> np.ndarray:
 
 def bot_share_interval(
     promoter_scores: pd.DataFrame,
-    threshold: float,
+    threshold: float | np.ndarray,
     n_boot: int = 1000,
     confidence: float = 0.95,
     random_state: int = 0,
 ) -> tuple[float, float, float]:
     """Share of promoters with ``bot_score >= threshold`` and its percentile bootstrap interval.
 
-    ``promoter_scores``: one row per promoter, ``user_id, bot_score``. Returns
-    ``(estimate, low, high)``.
+    ``promoter_scores``: one row per promoter, ``user_id, bot_score``; ``threshold`` one for all
+    or one per promoter (each account's model has its own). Returns ``(estimate, low, high)``.
 
     Resampling n promoters with replacement and counting bots gives a count distributed exactly
     Binomial(n, estimate), so the ``n_boot`` resamples are drawn as binomial counts: the same

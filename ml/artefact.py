@@ -33,11 +33,8 @@ TRUSTED_TYPES: list[str] = [
     "ml.features.ProfileFeatures",
     "ml.features.ScreenNameBigrams",
     "ml.train.LinearBotModel",
+    "ml.train.SigmoidCalibrated",
     "numpy.dtype",
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
-    "sklearn.model_selection._split.PredefinedSplit",
-    "sklearn.model_selection._split.StratifiedKFold",
 ]
 
 
@@ -61,13 +58,13 @@ def _payload(model: TrainedClassifier) -> dict:
                 name: {
                     "feature_names": m.feature_names,
                     "feature_set": m.feature_set,
+                    "threshold": float(m.threshold),
                     "cv_metrics": m.cv_metrics,
                 }
                 for name, m in model.models.items()
             },
             sort_keys=True,
         ),
-        "threshold": float(model.threshold),
         "summary": json.dumps(model.summary, sort_keys=True),
     }
 
@@ -142,13 +139,13 @@ def load(path: Path) -> TrainedClassifier:
             pipeline=payload["pipelines"][name],
             feature_names=list(described[name]["feature_names"]),
             feature_set=described[name]["feature_set"],
+            threshold=float(described[name]["threshold"]),
             cv_metrics=described[name]["cv_metrics"],
         )
         for name in payload["field_sets"]
     }
     return TrainedClassifier(
         models=models,
-        threshold=float(payload["threshold"]),
         summary=json.loads(payload["summary"]),
         version=version,
     )

@@ -18,8 +18,10 @@ import numpy as np
 from ml.quantify import ErrorRates, classify_and_count, estimate_prevalence
 from ml.train import TrainedClassifier
 
-METHOD = "acc"
-METHOD_LABEL = "adjusted classify-and-count (held-out error rates)"
+METHOD_LABELS = {
+    "acc": "adjusted classify-and-count (held-out error rates)",
+    "mixture": "two-component mixture of the accounts' log-odds",
+}
 BOOTSTRAP_SAMPLES = 1000
 CONFIDENCE = 0.95
 
@@ -43,12 +45,13 @@ class BotShare:
 
 
 def model_error_rates(model: TrainedClassifier, field_set: str) -> ErrorRates:
-    """The held-out error rates of one field set's model at the shipped threshold."""
-    cv = model.models[field_set].cv_metrics
+    """The held-out error rates of one field set's model at its threshold."""
+    part = model.models[field_set]
+    cv = part.cv_metrics
     return ErrorRates(
         tpr=float(cv["tpr"]),
         fpr=float(cv["fpr"]),
-        threshold=float(model.threshold),
+        threshold=float(part.threshold),
         n_bots=int(cv["rates_bots"]),
         n_humans=int(cv["rates_humans"]),
     )
@@ -72,29 +75,49 @@ def estimate_bot_share(
     unknown = sorted(set(field_sets) - set(model.models))
     if unknown:
         raise ValueError(f"accounts scored by field sets the model lacks: {unknown}")
-    thresholded = classify_and_count(scores, model.threshold)
-    total, low, high = 0.0, 0.0, 0.0
-    for name in model.models:
+    thresholded, total, low, high = 0.0, 0.0, 0.0, 0.0
+    methods: list[str] = []
+    for name, field_set_model in model.models.items():
         inside = field_sets == name
         if not inside.any():
             continue
+        weight = inside.mean()
+        thresholded += weight * classify_and_count(scores[inside], field_set_model.threshold)
+    for name, field_set_model in model.models.items():
+        inside = field_sets == name
+        if not inside.any():
+            continue
+        method = field_set_model.cv_metrics.get("quantifier", "acc")
+        methods.append(method)
         try:
             part = estimate_prevalence(
                 scores[inside],
-                model.threshold,
-                method=METHOD,
-                rates=model_error_rates(model, name),
+                field_set_model.threshold if method == "acc" else None,
+                method=method,
+                rates=model_error_rates(model, name) if method == "acc" else None,
                 n_boot=n_boot,
                 confidence=confidence,
                 random_state=random_state,
-                rates_uncertainty=True,
+                rates_uncertainty=method == "acc",
             )
         except ValueError as error:
             return BotShare(
-                len(scores), thresholded, None, None, None, METHOD, confidence, str(error)
+                len(scores),
+                thresholded,
+                None,
+                None,
+                None,
+                method_label(methods),
+                confidence,
+                str(error),
             )
         weight = inside.mean()
         total += weight * part.estimate
         low += weight * part.low
         high += weight * part.high
-    return BotShare(len(scores), thresholded, total, low, high, METHOD, confidence)
+    return BotShare(len(scores), thresholded, total, low, high, method_label(methods), confidence)
+
+
+def method_label(methods: list[str]) -> str:
+    """The quantifiers used, in words (one per field set that scored accounts)."""
+    return "; ".join(dict.fromkeys(METHOD_LABELS[m] for m in methods))

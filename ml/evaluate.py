@@ -80,7 +80,7 @@ def expected_calibration_error(
     return float((weights * (points["mean_predicted"] - points["observed_rate"]).abs()).sum())
 
 
-def metrics(y_true: np.ndarray, probabilities: np.ndarray, threshold: float) -> dict:
+def metrics(y_true: np.ndarray, probabilities: np.ndarray, threshold: float | np.ndarray) -> dict:
     """n, bots, auc, accuracy, f1, recall and false-positive rate (at ``threshold``), brier, ece.
     AUC is null with one class; recall without bots and the false-positive rate without humans
     too."""
@@ -121,7 +121,7 @@ def evaluate_on(
     y = frame["is_bot"].to_numpy(dtype=bool)
     probabilities = model.predict_proba(frame)
     field_sets = model.field_set_of(frame)
-    result = metrics(y, probabilities, model.threshold)
+    result = metrics(y, probabilities, model.thresholds(field_sets))
     share = estimate_bot_share(model, probabilities, field_sets)
     result["prevalence"] = {
         "true": float(y.mean()),
@@ -151,7 +151,7 @@ def train_test_report(
     baseline = train_baseline(frame, random_state)
     report: dict = {
         "train": [d.name for d in train],
-        "threshold": model.threshold,
+        "threshold": {name: m.threshold for name, m in model.models.items()},
         "cv": {name: m.cv_metrics for name, m in model.models.items()},
         "tests": {},
     }
@@ -193,7 +193,7 @@ def lodo_report(
         baseline = train_baseline(frame, random_state)
         result, probabilities = evaluate_on(model, baseline, held_out)
         result["train"] = [d.name for d in train]
-        result["threshold"] = model.threshold
+        result["threshold"] = {name: m.threshold for name, m in model.models.items()}
         result["chosen"] = {
             name: {"feature_set": m.feature_set, "c": m.cv_metrics["chosen_c"]}
             for name, m in model.models.items()

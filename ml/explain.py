@@ -2,7 +2,7 @@
 
 The classifier is a logistic regression on standardised ``log1p`` features, wrapped in a sigmoid
 calibration, so the calibrated log-odds of an account is exactly
-``offset + sum_j contribution_j`` with ``contribution_j = -a * coef_j * z_j`` (``a`` the calibration
+``offset + sum_j contribution_j`` with ``contribution_j = a * coef_j * z_j`` (``a`` the calibration
 slope, ``z_j`` the standardised feature). A contribution is measured against the average training
 account (``z = 0``): positive pushes towards "bot", negative towards "human". This is what SHAP
 gives for a linear model with independent features, computed in one matrix product.
@@ -22,11 +22,8 @@ TOP_REASONS = 3
 
 
 def _parts(model: FieldSetModel) -> tuple[Pipeline, float, float]:
-    calibrated = model.pipeline.named_steps["classifier"].calibrated_classifiers_
-    if len(calibrated) != 1:
-        raise ValueError("explanations need a single calibrated estimator (ensemble=False)")
-    calibrator = calibrated[0].calibrators[0]
-    return calibrated[0].estimator.pipeline_, float(calibrator.a_), float(calibrator.b_)
+    calibrated = model.pipeline.named_steps["classifier"]
+    return calibrated.estimator.pipeline_, float(calibrated.slope), float(calibrated.intercept)
 
 
 def contributions(model: FieldSetModel, features: pd.DataFrame) -> np.ndarray:
@@ -34,13 +31,13 @@ def contributions(model: FieldSetModel, features: pd.DataFrame) -> np.ndarray:
     linear, slope, _ = _parts(model)
     standardised = linear[:-1].transform(features)
     coefficients = linear.named_steps["model"].coef_[0]
-    return -slope * standardised * coefficients
+    return slope * standardised * coefficients
 
 
 def log_odds_offset(model: FieldSetModel) -> float:
     """The calibrated log-odds of an account whose every contribution is zero."""
     linear, slope, intercept = _parts(model)
-    return float(-slope * linear.named_steps["model"].intercept_[0] - intercept)
+    return float(slope * linear.named_steps["model"].intercept_[0] + intercept)
 
 
 def _json_numbers(values: np.ndarray, digits: int) -> pa.Array:

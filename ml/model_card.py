@@ -106,7 +106,9 @@ def render_model_card(model: TrainedClassifier, evaluation: pd.DataFrame | None 
         "AUC (the simplest candidate within one standard error of the best); the sigmoid "
         "calibration is fitted on held-out-source scores.",
         "",
-        f"Threshold {model.threshold:.2f}: maximises F1 on held-out scores.",
+        "Thresholds: "
+        + ", ".join(f"`{name}` {m.threshold:.2f}" for name, m in model.models.items())
+        + " (each the best source-weighted accuracy on its model's held-out scores).",
         "",
         *_model_lines(model),
         "## Evaluation",

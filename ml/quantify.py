@@ -10,8 +10,13 @@ as the population's bot share differs from the one the classifier was tuned on: 
   posteriors to a new prior until the prior is the mean posterior. Assumes label shift and
   posteriors calibrated on the training population.
 
-Neither survives a classifier whose scores mean something else on the new population (covariate
-or concept shift); then the error rates must be measured on data like the new population.
+- Mixture: fit two Gaussians to the log-odds of the new population's own scores and take the
+  weight of the one with the higher mean. Uses no training error rates, so it survives a shift of
+  every score up or down (a classifier that still ranks well but whose probabilities moved);
+  assumes the two classes form two roughly Gaussian humps in the log-odds.
+
+ACC and EM do not survive a classifier whose scores mean something else on the new population
+(covariate or concept shift); the mixture does not survive one that stopped ranking well.
 
 Pure functions on numpy arrays: no Dagster, no I/O.
 """
@@ -25,8 +30,8 @@ from typing import Literal
 
 import numpy as np
 
-Method = Literal["cc", "acc", "em"]
-METHODS: tuple[str, ...] = ("cc", "acc", "em")
+Method = Literal["cc", "acc", "em", "mixture"]
+METHODS: tuple[str, ...] = ("cc", "acc", "em", "mixture")
 MIN_SEPARATION = 0.05
 """ACC refuses to divide by ``tpr - fpr`` below this."""
 POSTERIOR_CLIP = 1e-6
@@ -218,6 +223,74 @@ def em_prevalence(
     return float(priors[0])
 
 
+MIXTURE_ITERATIONS = 200
+_MIXTURE_TOL = 1e-6
+
+
+def _log_odds(scores: np.ndarray) -> np.ndarray:
+    clipped = np.clip(scores, POSTERIOR_CLIP, 1.0 - POSTERIOR_CLIP)
+    return np.log(clipped / (1.0 - clipped))
+
+
+MIXTURE_BINS = 128  # the log-odds are binned: EM and its bootstrap work on bin counts
+
+
+def _mixture_rows(centres: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Two-Gaussian EM on binned log-odds, for each row of ``counts`` (resamples × bins) at
+    once: the weight of the component with the higher mean, per row."""
+    z = centres[None, :]
+    total = counts.sum(axis=1, keepdims=True)
+
+    def weighted_quantile(q: float) -> np.ndarray:
+        cumulative = np.cumsum(counts, axis=1) / total
+        return centres[np.argmax(cumulative >= q, axis=1)][:, None]
+
+    low_mean, high_mean = weighted_quantile(0.25), weighted_quantile(0.75)
+    mean = (counts * z).sum(axis=1, keepdims=True) / total
+    spread = (counts * (z - mean) ** 2).sum(axis=1, keepdims=True) / total + 1e-12
+    floor = 1e-3 * spread
+    low_var, high_var = spread / 4.0, spread / 4.0
+    weight = np.full((counts.shape[0], 1), 0.5)
+    for _ in range(MIXTURE_ITERATIONS):
+        log_high = -0.5 * ((z - high_mean) ** 2 / high_var + np.log(high_var)) + np.log(weight)
+        log_low = -0.5 * ((z - low_mean) ** 2 / low_var + np.log(low_var)) + np.log1p(-weight)
+        high = counts / (1.0 + np.exp(np.clip(log_low - log_high, -700, 700)))
+        low = counts - high
+        high_sum = np.maximum(high.sum(axis=1, keepdims=True), 1e-12)
+        low_sum = np.maximum(low.sum(axis=1, keepdims=True), 1e-12)
+        new_weight = np.clip(high_sum / total, 1e-9, 1 - 1e-9)
+        high_mean = (high * z).sum(axis=1, keepdims=True) / high_sum
+        low_mean = (low * z).sum(axis=1, keepdims=True) / low_sum
+        high_var = np.maximum(
+            (high * (z - high_mean) ** 2).sum(axis=1, keepdims=True) / high_sum, floor
+        )
+        low_var = np.maximum(
+            (low * (z - low_mean) ** 2).sum(axis=1, keepdims=True) / low_sum, floor
+        )
+        converged = np.abs(new_weight - weight).max() < _MIXTURE_TOL
+        weight = new_weight
+        if converged:
+            break
+    # the bot component is the one with the higher mean log-odds
+    return np.where(high_mean >= low_mean, weight, 1.0 - weight)[:, 0]
+
+
+def _binned_log_odds(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    z = _log_odds(values)
+    edges = np.linspace(z.min(), z.max() + 1e-9, MIXTURE_BINS + 1)
+    counts, _ = np.histogram(z, bins=edges)
+    return (edges[:-1] + edges[1:]) / 2.0, counts.astype(float)
+
+
+def mixture_prevalence(scores: np.ndarray) -> float:
+    """Weight of the higher of two Gaussians fitted (EM) to the log-odds of ``scores``."""
+    values = _unit_scores(scores, "scores")
+    if len(values) < 2:
+        raise ValueError("the mixture needs at least two scores")
+    centres, counts = _binned_log_odds(values)
+    return float(_mixture_rows(centres, counts[None, :])[0])
+
+
 def error_rates(y_true: np.ndarray, scores: np.ndarray, threshold: float) -> ErrorRates:
     """True and false positive rates of ``score >= threshold`` against labels (1 = bot).
 
@@ -326,7 +399,13 @@ def estimate_prevalence(
     n = len(values)
     rng = np.random.default_rng(random_state)
 
-    if method == "em":
+    if method == "mixture":
+        estimate = mixture_prevalence(values)
+        centres, counts = _binned_log_odds(values)
+        # resampling accounts with replacement is a multinomial draw of the bin counts
+        resampled = rng.multinomial(n, counts / counts.sum(), size=n_boot).astype(float)
+        draws = _mixture_rows(centres, resampled)
+    elif method == "em":
         if training_prevalence is None:
             raise ValueError("method='em' needs training_prevalence, the prior the posteriors fit")
         if rates is not None:

@@ -25,7 +25,7 @@ UNSAVED_VERSION = "unsaved"
 def score_accounts(
     model: TrainedClassifier, profiles: pd.DataFrame, scored_at: datetime | pd.Timestamp
 ) -> pd.DataFrame:
-    """One row per profile: calibrated bot score, label at the model's threshold, the field set
+    """One row per profile: calibrated bot score, label at its model's threshold, the field set
     whose model scored it, the fields that were missing (imputed), and the top reasons.
     ``profiles`` has ``PROFILE_COLUMNS`` (at least ``user_id``; absent columns are missing)."""
     if "user_id" not in profiles.columns:
@@ -54,8 +54,8 @@ def score_accounts(
         {
             "user_id": profiles["user_id"].astype("string"),
             "bot_score": scores.astype(float),
-            "is_bot": scores >= model.threshold,
-            "threshold": np.full(len(profiles), float(model.threshold)),
+            "is_bot": scores >= model.thresholds(which),
+            "threshold": model.thresholds(which),
             "model_version": model.version or UNSAVED_VERSION,
             "field_set": pd.array(which.astype(str), dtype="string"),
             "missing_fields": missing,

@@ -3,8 +3,10 @@
 A collection written with Twitter API v2 has no likes count, geo flag or default-profile flags
 (``ml.features.FIELD_SETS``), so there is a model for the full v1.1 profile and one for the v2
 fields, and each account is scored by the richest one whose fields it has (never on imputed
-values that mean something else). For each field set, on the labelled accounts that have its
-fields (richer profiles with the other fields removed):
+values that mean something else). Each field set's model trains on every labelled account,
+reduced to its fields (a poorer profile's missing fields imputed in training only: a source
+without likes counts still teaches the rest), and is judged, calibrated and given its error rates
+on held-out accounts of the kind it will score (those with its marker fields):
 
 - **Weights**: every source (a release, ``ml.datasets.source_of``) weighs the same, whatever its
   size, so one large collection does not decide what a bot looks like.
@@ -13,13 +15,13 @@ fields (richer profiles with the other fields removed):
   transfer to a population the model was not trained on. Mean held-out AUC; among candidates
   within one standard error of the best, the simplest (fewest features, most regularised).
   With a single source, grouped folds are impossible and stratified folds are used (recorded).
-- **Calibration**: a sigmoid fitted on the chosen candidate's held-out scores from those same
-  folds (``CalibratedClassifierCV(ensemble=False)``), so the probabilities are calibrated for
-  unseen populations rather than for the training one; one base model fitted on everything, so
-  explanations stay exact (``ml.explain``).
-- **Threshold** maximising F1 on the held-out calibrated scores (near-ties: nearest 0.5), and the
-  error rates at that threshold on them, which quantification (``ml.quantify``) corrects the bot
-  share with.
+- **Calibration**: a sigmoid (Platt) fitted on the chosen candidate's held-out scores from those
+  same folds (``SigmoidCalibrated``), so the probabilities are calibrated for unseen populations
+  rather than for the training one; one base model fitted on everything, so explanations stay
+  exact (``ml.explain``).
+- **Threshold** of each field set's model: the best source-weighted accuracy on its held-out
+  calibrated scores (near-ties: nearest 0.5), and the error rates at that threshold on them,
+  which quantification (``ml.quantify``) corrects the bot share with.
 """
 
 from __future__ import annotations
@@ -29,11 +31,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, f1_score, roc_auc_score
-from sklearn.model_selection import PredefinedSplit, StratifiedKFold
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
@@ -50,15 +51,15 @@ from ml.features import (
     features_for_field_set,
     field_set_of,
 )
-from ml.quantify import error_rates
+from ml.quantify import adjusted_classify_and_count, error_rates, mixture_prevalence
 
 # Candidate inverse regularisation strengths, most regularised (simplest) first.
 CANDIDATE_C: tuple[float, ...] = (0.01, 0.03, 0.1, 0.3, 1.0)
 CV_FOLDS = 5
 THRESHOLD_GRID = np.round(np.arange(0.2, 0.801, 0.01), 2)
-# F1 is flat near its maximum when classes separate well; among thresholds this close to the best,
-# the one nearest 0.5 is kept (0.5 is where a calibrated probability says "more likely a bot").
-THRESHOLD_F1_TOLERANCE = 0.005
+# Accuracy is flat near its maximum; among thresholds this close to the best, the one nearest 0.5
+# is kept (0.5 is where a calibrated probability says "more likely a bot").
+THRESHOLD_TOLERANCE = 0.005
 MIN_ACCOUNTS_PER_CLASS = 10  # a field set's model needs at least this many of each class
 
 
@@ -98,6 +99,48 @@ class LinearBotModel(ClassifierMixin, BaseEstimator):
         return self.pipeline_.predict(X)
 
 
+class SigmoidCalibrated(ClassifierMixin, BaseEstimator):
+    """A fitted ``LinearBotModel`` whose decision values become probabilities through a sigmoid
+    fitted on held-out decision values (Platt scaling): ``p = 1 / (1 + exp(-(slope * d +
+    intercept)))``. Built already fitted by ``train_field_set``, which holds the folds and knows
+    which held-out rows the model will score; ``fit`` is not how it is made."""
+
+    def __init__(
+        self, estimator: LinearBotModel | None = None, slope: float = 1.0, intercept: float = 0.0
+    ) -> None:
+        self.estimator = estimator
+        self.slope = slope
+        self.intercept = intercept
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray):
+        raise NotImplementedError("built fitted by ml.train.train_field_set")
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return self.estimator is not None
+
+    @property
+    def classes_(self) -> np.ndarray:
+        return self.estimator.classes_
+
+    def decision_function(self, X: pd.DataFrame) -> np.ndarray:
+        """Calibrated log-odds of being a bot."""
+        return self.slope * self.estimator.decision_function(X) + self.intercept
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        bot = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        return np.column_stack([1.0 - bot, bot])
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        return self.predict_proba(X)[:, 1] >= 0.5
+
+
+def fit_sigmoid(decisions: np.ndarray, y: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+    """Platt's slope and intercept from held-out decision values (weighted)."""
+    platt = LogisticRegression(C=1e6, solver="lbfgs")
+    platt.fit(decisions[:, None], y, sample_weight=weights)
+    return float(platt.coef_[0, 0]), float(platt.intercept_[0])
+
+
 @dataclass
 class FieldSetModel:
     """The model of one field set: profiles in, calibrated probability out."""
@@ -106,6 +149,7 @@ class FieldSetModel:
     pipeline: Pipeline
     feature_names: list[str]
     feature_set: str
+    threshold: float = 0.5
     cv_metrics: dict = field(default_factory=dict)
 
     def predict_proba(self, profiles: pd.DataFrame) -> np.ndarray:
@@ -114,16 +158,24 @@ class FieldSetModel:
 
 @dataclass
 class TrainedClassifier:
-    """One model per field set (richest first), the shipped threshold, and what is known."""
+    """One model per field set (richest first), each with its threshold, and what is known."""
 
     models: dict[str, FieldSetModel]
-    threshold: float
     summary: dict = field(default_factory=dict)
     version: str | None = None  # content hash, set when saved or loaded
 
     @property
     def field_sets(self) -> list[str]:
         return list(self.models)
+
+    @property
+    def threshold(self) -> float:
+        """The richest field set's threshold (each field set's model has its own)."""
+        return next(iter(self.models.values())).threshold
+
+    def thresholds(self, field_sets: np.ndarray) -> np.ndarray:
+        """The threshold that applies to each account, by the field set that scored it."""
+        return np.array([self.models[name].threshold for name in field_sets], dtype=float)
 
     def field_set_of(self, profiles: pd.DataFrame) -> np.ndarray:
         """The field set whose model scores each profile row."""
@@ -184,13 +236,6 @@ def cv_splits(frame: pd.DataFrame, y: np.ndarray, random_state: int) -> tuple[st
     return "stratified", list(stratified.split(frame, y))
 
 
-def _folds_as_split(folds: list, n: int) -> PredefinedSplit:
-    test_fold = np.empty(n, dtype=np.int64)
-    for number, (_, test) in enumerate(folds):
-        test_fold[test] = number
-    return PredefinedSplit(test_fold)
-
-
 def fold_features(frame: pd.DataFrame, features: list[str], folds: list) -> list[pd.DataFrame]:
     """``features`` of every row, once per fold: only the screen-name bigram table is learnt
     (from the fold's training names, labels unused), so everything else is computed once."""
@@ -216,7 +261,7 @@ def out_of_fold(
 ) -> tuple[np.ndarray, list[float]]:
     """Held-out decision values of one candidate, and its AUC on each fold holding both classes.
     ``per_fold`` holds each fold's feature frame (``fold_features``)."""
-    decisions = np.empty(len(y))
+    decisions = np.full(len(y), np.nan)
     aucs = []
     for (train, test), frame in zip(folds, per_fold, strict=True):
         linear = LinearBotModel(c, random_state)
@@ -227,11 +272,68 @@ def out_of_fold(
     return decisions, aucs
 
 
-def choose_threshold(y: np.ndarray, probabilities: np.ndarray) -> float:
-    """The threshold maximising F1 on held-out probabilities (near-ties: nearest 0.5)."""
-    scores = np.array([f1_score(y, probabilities >= t, zero_division=0) for t in THRESHOLD_GRID])
-    best = np.flatnonzero(scores >= scores.max() - THRESHOLD_F1_TOLERANCE)
+def _scored_folds(folds: list, scored: np.ndarray) -> list:
+    """Each fold's held-out part cut to the rows the model will score; folds left without any
+    dropped (their source has none of this field set's profiles to be judged on)."""
+    kept = []
+    for train, test in folds:
+        test = test[scored[test]]
+        if len(test):
+            kept.append((train, test))
+    return kept
+
+
+def choose_threshold(
+    y: np.ndarray, probabilities: np.ndarray, weights: np.ndarray | None = None
+) -> float:
+    """The threshold with the best (weighted) accuracy on held-out probabilities; among those
+    within ``THRESHOLD_TOLERANCE`` of the best, the one nearest 0.5. Accuracy, not F1: on a
+    population unlike the training ones a weak model's F1 is best when it flags nearly
+    everyone, which is what a bot share must not do."""
+    weights = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
+    scores = np.array(
+        [np.average((probabilities >= t) == y, weights=weights) for t in THRESHOLD_GRID]
+    )
+    best = np.flatnonzero(scores >= scores.max() - THRESHOLD_TOLERANCE)
     return float(THRESHOLD_GRID[best[np.argmin(np.abs(THRESHOLD_GRID[best] - 0.5))]])
+
+
+QUANTIFIERS: tuple[str, ...] = ("acc", "mixture")
+# a quantifier that refuses a held-out source (too little separation) counts this far off there
+REFUSED_ERROR = 0.5
+
+
+def quantifier_errors(
+    y: np.ndarray, scores: np.ndarray, groups: np.ndarray, threshold: float
+) -> dict[str, list[float]]:
+    """For each of ``QUANTIFIERS``, how far its bot share is from the truth on each held-out
+    source with both classes (ACC with the error rates of the other sources only)."""
+    errors: dict[str, list[float]] = {name: [] for name in QUANTIFIERS}
+    for source in np.unique(groups):
+        inside = groups == source
+        others = ~inside
+        if inside.sum() < 2 or not (y[others].any() and not y[others].all()):
+            continue
+        truth = float(y[inside].mean())
+        rates = error_rates(y[others], scores[others], threshold)
+        try:
+            acc = adjusted_classify_and_count(scores[inside], threshold, rates.tpr, rates.fpr)
+            errors["acc"].append(abs(acc - truth))
+        except ValueError:
+            errors["acc"].append(REFUSED_ERROR)
+        errors["mixture"].append(abs(mixture_prevalence(scores[inside]) - truth))
+    return errors
+
+
+def choose_quantifier(
+    y: np.ndarray, scores: np.ndarray, groups: np.ndarray, threshold: float
+) -> tuple[str, dict[str, list[float]]]:
+    """The quantifier with the smaller mean error on held-out sources (ACC, the label-shift
+    method, when there are fewer than two sources to judge by)."""
+    errors = quantifier_errors(y, scores, groups, threshold)
+    if min(len(e) for e in errors.values()) < 2:
+        return "acc", errors
+    return min(QUANTIFIERS, key=lambda name: np.mean(errors[name])), errors
 
 
 def _candidates(field_set: str, features: list[str] | None) -> list[tuple[str, list[str]]]:
@@ -251,16 +353,24 @@ def _candidates(field_set: str, features: list[str] | None) -> list[tuple[str, l
 def train_field_set(
     frame: pd.DataFrame,
     field_set: str,
+    scored: np.ndarray,
     random_state: int = 0,
     features: list[str] | None = None,
 ) -> tuple[FieldSetModel, np.ndarray, np.ndarray]:
-    """Choose, fit and calibrate the model of ``field_set`` on ``frame`` (its rows already
-    reduced to that field set). Returns it, the labels and its held-out calibrated scores."""
+    """Choose, fit and calibrate the model of ``field_set`` on every labelled account of
+    ``frame`` (reduced to that field set's fields); ``scored`` marks the accounts that have the
+    field set's marker fields, i.e. those such a model will score. Model choice, calibration and
+    error rates are measured on held-out ``scored`` accounts only; training uses all (a poorer
+    profile's missing fields are imputed in training, never in scoring: a source without likes
+    counts still teaches the model the rest). Returns the model, and the labels and held-out
+    calibrated scores of the held-out ``scored`` accounts (labels, weights and sources)."""
     frame = frame.reset_index(drop=True)
     y = _labels(frame)
     groups = sources(frame)
-    cv_kind, folds = cv_splits(frame, y, random_state)
+    cv_kind, all_folds = cv_splits(frame, y, random_state)
+    folds = _scored_folds(all_folds, scored)
     weights = source_weights(groups) if cv_kind == "grouped" else np.ones(len(frame))
+    judged = np.concatenate([test for _, test in folds])
     candidates = _candidates(field_set, features)
     every = list(dict.fromkeys(f for _, wanted in candidates for f in wanted))
     per_fold = fold_features(frame, every, folds)
@@ -269,7 +379,7 @@ def train_field_set(
         for c in CANDIDATE_C:
             decisions, aucs = out_of_fold(per_fold, y, weights, folds, wanted, c, random_state)
             if not aucs:  # no held-out fold has both classes: the pooled held-out AUC
-                aucs = [float(roc_auc_score(y, decisions))]
+                aucs = [float(roc_auc_score(y[judged], decisions[judged]))]
             error = float(np.std(aucs, ddof=1) / np.sqrt(len(aucs))) if len(aucs) > 1 else 0.0
             results[(name, c)] = (wanted, decisions, float(np.mean(aucs)), error, aucs)
     best = max(results, key=lambda k: results[k][2])
@@ -279,16 +389,15 @@ def train_field_set(
     chosen = next(k for k in order if results[k][2] >= floor)
     wanted, decisions, _, _, aucs = results[chosen]
 
-    calibrated = CalibratedClassifierCV(
-        LinearBotModel(chosen[1], random_state),
-        method="sigmoid",
-        cv=_folds_as_split(folds, len(frame)),
-        ensemble=False,
+    profile_features = ProfileFeatures(list(wanted)).fit(frame)
+    base = LinearBotModel(chosen[1], random_state)
+    base.fit(profile_features.transform(frame), y, sample_weight=weights)
+    slope, intercept = fit_sigmoid(decisions[judged], y[judged], weights[judged])
+    pipeline = Pipeline(
+        [("features", profile_features), ("classifier", SigmoidCalibrated(base, slope, intercept))]
     )
-    pipeline = Pipeline([("features", ProfileFeatures(list(wanted))), ("classifier", calibrated)])
-    pipeline.fit(frame, y, classifier__sample_weight=weights)
-    sigmoid = calibrated.calibrated_classifiers_[0].calibrators[0]
-    held_out = sigmoid.predict(decisions)
+    held_out = 1.0 / (1.0 + np.exp(-(slope * decisions[judged] + intercept)))
+    y_judged, w_judged, g_judged = y[judged], weights[judged], groups[judged]
     cv_metrics = {
         "cv": cv_kind,
         "folds": len(folds),
@@ -298,9 +407,11 @@ def train_field_set(
         "candidates": {
             f"{name} C={c}": {"auc": r[2], "auc_se": r[3]} for (name, c), r in results.items()
         },
-        "oof_auc": float(roc_auc_score(y, held_out)),
-        "oof_brier": float(brier_score_loss(y, held_out, sample_weight=weights)),
-        "training_prevalence": float(np.average(y, weights=weights)),
+        "training_accounts": len(frame),
+        "judged_accounts": len(judged),
+        "oof_auc": float(roc_auc_score(y_judged, held_out)),
+        "oof_brier": float(brier_score_loss(y_judged, held_out, sample_weight=w_judged)),
+        "training_prevalence": float(np.average(y_judged, weights=w_judged)),
     }
     model = FieldSetModel(
         field_set=field_set,
@@ -309,7 +420,7 @@ def train_field_set(
         feature_set=chosen[0],
         cv_metrics=cv_metrics,
     )
-    return model, y, held_out
+    return model, (y_judged, w_judged, g_judged), held_out
 
 
 def train_classifier(
@@ -331,29 +442,32 @@ def train_classifier(
     which = field_set_of(frame)
     names = list(FIELD_SETS)
     models: dict[str, FieldSetModel] = {}
-    held_out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    held_out: dict[str, tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]] = {}
     skipped: dict[str, str] = {}
     for rank, name in enumerate(names):
-        # accounts with this field set or a richer one, reduced to this field set's fields
-        rows = np.isin(which, names[: rank + 1])
-        part = blank_fields(frame[rows], name)
-        bots = int(part["is_bot"].sum())
-        if min(bots, len(part) - bots) < MIN_ACCOUNTS_PER_CLASS:
-            skipped[name] = f"{bots} bots and {len(part) - bots} humans have its fields"
+        # the accounts this field set's model will score: its profiles or richer ones
+        scored = np.isin(which, names[: rank + 1])
+        labels = frame["is_bot"].to_numpy(bool)[scored]
+        bots, humans = int(labels.sum()), int((~labels).sum())
+        if min(bots, humans) < MIN_ACCOUNTS_PER_CLASS:
+            skipped[name] = f"{bots} bots and {humans} humans have its fields"
             continue
-        model, y, scores = train_field_set(part, name, random_state, features)
+        part = blank_fields(frame, name)
+        model, labelled, scores = train_field_set(part, name, scored, random_state, features)
         models[name] = model
-        held_out[name] = (y, scores)
+        held_out[name] = (labelled, scores)
     if not models:
         raise ValueError(f"no field set has enough labelled accounts: {skipped}")
-    first = next(iter(models))
-    threshold = choose_threshold(*held_out[first])
     for name, model in models.items():
-        y, scores = held_out[name]
+        (y, weights, groups), scores = held_out[name]
+        threshold = model.threshold = choose_threshold(y, scores, weights)
         rates = error_rates(y, scores, threshold)
+        quantifier, quantifier_errors = choose_quantifier(y, scores, groups, threshold)
         model.cv_metrics.update(
             {
-                "oof_f1": float(f1_score(y, scores >= threshold)),
+                "quantifier": quantifier,
+                "quantifier_errors": quantifier_errors,
+                "oof_f1": float(f1_score(y, scores >= threshold, zero_division=0)),
                 "oof_accuracy": float(np.mean((scores >= threshold) == y)),
                 "tpr": rates.tpr,
                 "fpr": rates.fpr,
@@ -379,6 +493,7 @@ def train_classifier(
                 "features": model.feature_names,
                 "c": model.cv_metrics["chosen_c"],
                 "cv": model.cv_metrics["cv"],
+                "threshold": model.threshold,
             }
             for name, model in models.items()
         },
@@ -391,4 +506,4 @@ def train_classifier(
         "model": "logistic regression on log1p standardised features, every source weighted "
         "alike, sigmoid calibration on held-out scores; one model per field set",
     }
-    return TrainedClassifier(models=models, threshold=threshold, summary=summary)
+    return TrainedClassifier(models=models, summary=summary)

@@ -44,7 +44,7 @@ def test_save_load_round_trip_named_by_content_hash(model, profiles, tmp_path):
     card = saved.card_path.read_text()
     for heading in ("## Intended use", "## Data", "## Models", "## Limits", "## Evaluation"):
         assert heading in card
-    assert f"Threshold {model.threshold:.2f}" in card
+    assert f"`v1.1` {model.models['v1.1'].threshold:.2f}" in card
 
     loaded = artefact.load(saved.path)
     assert loaded.version == saved.version
@@ -82,7 +82,8 @@ def test_scores_have_the_schema_and_reasons_that_add_up(model, profiles):
     assert list(scores.columns) == list(ACCOUNT_BOT_SCORE_COLUMNS)
     assert len(scores) == len(profiles)
     assert scores["bot_score"].between(0, 1).all()
-    assert (scores["is_bot"] == (scores["bot_score"] >= model.threshold)).all()
+    assert (scores["is_bot"] == (scores["bot_score"] >= scores["threshold"])).all()
+    assert (scores["threshold"] == model.models["v1.1"].threshold).all()
     assert (scores["model_version"] == (model.version or "unsaved")).all()
     assert (scores["scored_at"] == SCORED_AT).all()
     assert np.allclose(scores["bot_score"], model.predict_proba(profiles))

@@ -121,6 +121,30 @@ def test_cli_trains_tests_and_writes_json(tmp_path):
     assert result["model_used"] == {"v1.1": 2685}
 
 
+@pytest.mark.realdata
+@pytest.mark.parametrize("features", ["population", "botometer-lite", "transfer"])
+def test_every_feature_set_runs_on_real_sets_with_missing_fields(features, tmp_path):
+    """twibot20-anno has v2 fields only, twitter-human-bots-2021 no likes count: no feature set
+    may crash on them (it once stopped with "Input X contains NaN")."""
+    out = tmp_path / "report.json"
+    code = main(
+        [
+            "--train",
+            str(LABELLED / "twibot20-anno"),
+            BOTWIKI_VERIFIED,
+            "--test",
+            str(LABELLED / "twitter-human-bots-2021"),
+            "--features",
+            features,
+            "--json",
+            str(out),
+        ]
+    )
+    assert code == 0
+    result = json.loads(out.read_text())["tests"]["twitter-human-bots-2021"]
+    assert result["model_used"] == {"v2": 456} and result["auc"] is not None
+
+
 def test_cli_on_synthetic_sets_and_its_errors(tmp_path, capsys):
     first = write_bot_repository(synthetic_profiles(400, seed=10), tmp_path / "first")
     second = write_bot_repository(synthetic_profiles(300, seed=11), tmp_path / "second")

@@ -22,6 +22,7 @@ from ml.quantify import (
     em_prevalence,
     error_rates,
     estimate_prevalence,
+    mixture_prevalence,
 )
 
 A, B = 4.0, 2.0
@@ -377,3 +378,28 @@ def test_accelerated_em_of_the_bootstrap_is_as_accurate_as_plain_em(
     )
     assert unconverged == 0
     assert np.abs(fast - exact).max() <= np.abs(plain - exact).max() + 1e-5
+
+
+def _shifted_population(prevalence: float, shift: float, n: int, seed: int) -> tuple:
+    rng = np.random.default_rng(seed)
+    y = rng.random(n) < prevalence
+    log_odds = np.where(y, rng.normal(2.0, 1.0, n), rng.normal(-2.0, 1.0, n)) + shift
+    return y, 1.0 / (1.0 + np.exp(-log_odds))
+
+
+@pytest.mark.parametrize("prevalence", [0.3, 0.5, 0.7])
+def test_the_mixture_survives_scores_that_all_moved(prevalence):
+    y, scores = _shifted_population(prevalence, shift=2.5, n=4_000, seed=3)
+    # error rates measured where the scores had not moved: ACC is misled, the mixture is not
+    y_train, train_scores = _shifted_population(0.5, shift=0.0, n=4_000, seed=4)
+    rates = error_rates(y_train, train_scores, 0.5)
+    acc = adjusted_classify_and_count(scores, 0.5, rates.tpr, rates.fpr)
+    assert abs(acc - y.mean()) > 0.1
+    assert abs(mixture_prevalence(scores) - y.mean()) < 0.03
+    estimate = estimate_prevalence(scores, None, method="mixture", n_boot=200, random_state=1)
+    assert estimate.low <= y.mean() <= estimate.high
+
+
+def test_the_mixture_refuses_too_few_scores():
+    with pytest.raises(ValueError, match="at least two"):
+        mixture_prevalence(np.array([0.4]))

@@ -10,7 +10,14 @@ import pytest
 
 from bench.scoring import synthetic_profiles
 from ml.features import FIELD_SETS, fields_used
-from ml.train import CANDIDATE_C, choose_threshold, cv_splits, source_weights, train_classifier
+from ml.train import (
+    CANDIDATE_C,
+    choose_quantifier,
+    choose_threshold,
+    cv_splits,
+    source_weights,
+    train_classifier,
+)
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +76,21 @@ def test_grouped_cv_when_several_sources_hold_both_classes(labelled):
     assert cv_splits(halves, y, 0)[0] == "stratified"
 
 
+def test_the_quantifier_is_chosen_on_held_out_sources():
+    rng = np.random.default_rng(0)
+    parts = []
+    for source, prevalence, shift in (("a", 0.3, 0.0), ("b", 0.6, 2.5), ("c", 0.4, -2.0)):
+        y = rng.random(2_000) < prevalence
+        log_odds = np.where(y, rng.normal(2.0, 1.0, 2_000), rng.normal(-2.0, 1.0, 2_000))
+        parts.append((y, 1 / (1 + np.exp(-(log_odds + shift))), np.full(2_000, source)))
+    y, scores, groups = (np.concatenate(p) for p in zip(*parts, strict=True))
+    method, errors = choose_quantifier(y, scores, groups, 0.5)
+    assert len(errors["acc"]) == len(errors["mixture"]) == 3
+    assert method == "mixture"  # the sources' scores moved: error rates do not carry over
+    # one source: nothing to judge by, the label-shift method
+    assert choose_quantifier(y[:2_000], scores[:2_000], groups[:2_000], 0.5)[0] == "acc"
+
+
 def test_every_source_weighs_the_same():
     weights = source_weights(np.array(["a"] * 30 + ["b"] * 10))
     assert weights[:30].sum() == pytest.approx(weights[30:].sum())
@@ -87,10 +109,12 @@ def test_grouped_choice_is_by_held_out_source(labelled):
     assert chosen["auc"] >= best - max(c["auc_se"] for c in cv["candidates"].values())
 
 
-def test_threshold_choice_maximises_f1():
+def test_threshold_choice_maximises_weighted_accuracy():
     y = np.array([0, 0, 0, 1, 1, 1], dtype=bool)
     p = np.array([0.1, 0.2, 0.65, 0.7, 0.8, 0.9])
     assert 0.65 < choose_threshold(y, p) <= 0.70
+    # weighting the humans away lets the threshold fall to catch every bot
+    assert choose_threshold(y, p, np.array([0, 0, 0, 1, 1, 1.0])) == 0.5
 
 
 def test_training_refuses_bad_labels(labelled):

@@ -65,15 +65,25 @@ def labelled_accounts(
     )
 
 
-def feature_set() -> str:
-    """Which of ``ml.features.FEATURE_SETS`` to train on (``BOTWATCH_FEATURE_SET``).
+CHOSEN = "chosen"
 
-    By default "transfer" (features that hold up on populations the model was not trained on)
-    when the user names labelled datasets, and "population" when training on the simulator's
-    labelled accounts, which come from the same generator as the simulated collection scored.
+
+def feature_set() -> str:
+    """Which features to train on (``BOTWATCH_FEATURE_SET``): ``chosen`` (by leave-one-source-out
+    among ``ml.features.CANDIDATE_FEATURE_SETS``, for each field set) or one of
+    ``ml.features.FEATURE_SETS``.
+
+    By default ``chosen`` when the user names labelled datasets, and ``population`` when training
+    on the simulator's labelled accounts, which come from the same generator as the simulated
+    collection scored.
     """
-    default = "transfer" if os.environ.get("BOTWATCH_LABELLED") else "population"
-    return os.environ.get("BOTWATCH_FEATURE_SET", default)
+    default = CHOSEN if os.environ.get("BOTWATCH_LABELLED") else "population"
+    value = os.environ.get("BOTWATCH_FEATURE_SET", default)
+    if value != CHOSEN and value not in FEATURE_SETS:
+        raise ValueError(
+            f"BOTWATCH_FEATURE_SET={value!r}: expected {CHOSEN!r} or one of {sorted(FEATURE_SETS)}"
+        )
+    return value
 
 
 @dg.asset(
@@ -89,12 +99,13 @@ def bot_classifier(
 ) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         frame = con.sql("SELECT * FROM staging.stg_labels__accounts").df()
-    features = FEATURE_SETS[feature_set()]
+    chosen = feature_set()
+    features = None if chosen == CHOSEN else FEATURE_SETS[chosen]
     model = train.train_classifier(frame, random_state=0, features=features)
     by_dataset = datasets.frames_by_dataset(frame)
     lodo = (
         evaluate.lodo_table(by_dataset, random_state=0, features=features)
-        if len(by_dataset) > 1
+        if len(evaluate.by_source(by_dataset)) > 1
         else None
     )
     saved = artefact.save(model, paths.models_dir(), evaluation=lodo)
@@ -119,8 +130,8 @@ def bot_classifier(
     metadata: dict[str, object] = {
         "model_version": saved.version,
         "artefact": dg.MetadataValue.path(str(saved.path)),
-        "feature_set": feature_set(),
-        "threshold": float(model.threshold),
+        "feature_set": chosen,
+        **{f"threshold_{name}": float(m.threshold) for name, m in model.models.items()},
         "training_accounts": len(frame),
         "field_sets": model.summary["field_sets"],
         **{
