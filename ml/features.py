@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from botwatch.schema import PROFILE_COLUMNS
@@ -154,9 +155,10 @@ _MIN_AGE_DAYS = 1.0  # an account observed on its first day has a rate over at l
 _SCREEN_NAME_WIDTH = 16  # Twitter screen names are at most 15 characters
 
 
-def missing_fields(profiles: pd.DataFrame, features: list[str] | None = None) -> list[list[str]]:
+def missing_fields_array(profiles: pd.DataFrame, features: list[str] | None = None) -> pa.Array:
     """For each row, the profile fields that ``features`` (default ``FEATURE_NAMES``) need and
-    that are absent (no column or a null value), so their features were imputed."""
+    that are absent (no column or a null value), so their features were imputed: a pyarrow
+    list array, built per distinct pattern of absence (no Python loop over rows)."""
     features = FEATURE_NAMES if features is None else features
     needed = sorted({f for name in features for f in FEATURE_INPUTS[name]})
     absent = np.zeros((len(profiles), len(needed)), dtype=bool)
@@ -165,16 +167,21 @@ def missing_fields(profiles: pd.DataFrame, features: list[str] | None = None) ->
             absent[:, j] = name not in profiles.columns
         else:
             absent[:, j] = _absent(profiles, name)
-    result: list[list[str]] = [[] for _ in range(len(profiles))]
-    incomplete = np.flatnonzero(absent.any(axis=1))
-    if len(incomplete) == 0:
-        return result
-    # few distinct patterns of absence: name each once, then hand out copies
-    patterns, which = np.unique(absent[incomplete], axis=0, return_inverse=True)
-    named = [[needed[j] for j in np.flatnonzero(pattern)] for pattern in patterns]
-    for row, pattern in zip(incomplete, which.ravel(), strict=True):
-        result[row] = list(named[pattern])
-    return result
+    if len(profiles) == 0:
+        return pa.array([], pa.list_(pa.string()))
+    # each row's pattern of absence as one integer (a bit per field): unique on a 1-D array
+    codes = absent.astype(np.int64) @ (np.int64(1) << np.arange(len(needed), dtype=np.int64))
+    patterns, which = np.unique(codes, return_inverse=True)
+    named = pa.array(
+        [[needed[j] for j in range(len(needed)) if code >> j & 1] for code in patterns.tolist()],
+        pa.list_(pa.string()),
+    )
+    return named.take(pa.array(which.ravel()))
+
+
+def missing_fields(profiles: pd.DataFrame, features: list[str] | None = None) -> list[list[str]]:
+    """``missing_fields_array`` as Python lists."""
+    return missing_fields_array(profiles, features).to_pylist()
 
 
 def features_for_field_set(features: list[str], field_set: str) -> list[str]:

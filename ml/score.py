@@ -15,8 +15,8 @@ import pandas as pd
 import pyarrow as pa
 
 from botwatch.schema import ACCOUNT_BOT_SCORE_COLUMNS
-from ml.explain import contributions, top_reasons_json
-from ml.features import missing_fields
+from ml.explain import contributions, log_odds_offset, top_reasons_json
+from ml.features import missing_fields_array
 from ml.train import TrainedClassifier
 
 UNSAVED_VERSION = "unsaved"
@@ -35,18 +35,24 @@ def score_accounts(
     profiles = profiles.reset_index(drop=True)
     which = model.field_set_of(profiles)
     scores = np.empty(len(profiles))
-    reasons = np.empty(len(profiles), dtype=object)
-    missing: list[list[str]] = [[] for _ in range(len(profiles))]
+    order, reasons, missing = [], [], []
     for name, part_model in model.models.items():
         rows = np.flatnonzero(which == name)
         if len(rows) == 0:
             continue
         part = profiles.iloc[rows].reset_index(drop=True)
         features = part_model.pipeline.named_steps["features"].transform(part)
-        scores[rows] = part_model.pipeline.named_steps["classifier"].predict_proba(features)[:, 1]
-        reasons[rows] = top_reasons_json(features, contributions(part_model, features)).to_pylist()
-        for row, fields in zip(rows, missing_fields(part, part_model.feature_names), strict=True):
-            missing[row] = fields
+        parts = contributions(part_model, features)
+        # the explanation is exact: the score is the offset plus the contributions
+        log_odds = log_odds_offset(part_model) + parts.sum(axis=1)
+        scores[rows] = 1.0 / (1.0 + np.exp(-log_odds))
+        order.append(rows)
+        reasons.append(top_reasons_json(features, parts))
+        missing.append(missing_fields_array(part, part_model.feature_names))
+    # each field set's rows were scored together: back into the profiles' order
+    back = pa.array(np.argsort(np.concatenate(order), kind="stable"))
+    in_order = pa.concat_arrays(reasons).take(back)
+    missing_in_order = pa.concat_arrays(missing).take(back)
     stamp = pd.Timestamp(scored_at)
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert("UTC").tz_localize(None)
@@ -58,8 +64,8 @@ def score_accounts(
             "threshold": model.thresholds(which),
             "model_version": model.version or UNSAVED_VERSION,
             "field_set": pd.array(which.astype(str), dtype="string"),
-            "missing_fields": missing,
-            "top_reasons": pd.Series(pd.arrays.ArrowStringArray(pa.array(reasons, pa.string()))),
+            "missing_fields": pd.Series(pd.arrays.ArrowExtensionArray(missing_in_order)),
+            "top_reasons": pd.Series(pd.arrays.ArrowStringArray(in_order)),
             "scored_at": np.full(len(profiles), stamp.to_datetime64()),
         }
     )

@@ -175,7 +175,11 @@ class TrainedClassifier:
 
     def thresholds(self, field_sets: np.ndarray) -> np.ndarray:
         """The threshold that applies to each account, by the field set that scored it."""
-        return np.array([self.models[name].threshold for name in field_sets], dtype=float)
+        field_sets = np.asarray(field_sets, dtype=object)
+        result = np.full(len(field_sets), np.nan)
+        for name, model in self.models.items():
+            result[field_sets == name] = model.threshold
+        return result
 
     def field_set_of(self, profiles: pd.DataFrame) -> np.ndarray:
         """The field set whose model scores each profile row."""
