@@ -6,22 +6,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 
-export BOTWATCH_LANDING_DIR ?= $(CURDIR)/data/landing
-export BOTWATCH_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
-export BOTWATCH_PUBLISH_DIR ?= $(CURDIR)/data/published
-export BOTWATCH_MODELS_DIR ?= $(CURDIR)/data/models
-export BOTWATCH_SIMULATION_DIR ?= $(CURDIR)/data/simulation
-export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+# Every path comes from botwatch/paths.py (the collection's workspace under data/collections/);
+# `make run COLLECTION=name` picks a collection, like BOTWATCH_COLLECTION=name.
+ifdef COLLECTION
+export BOTWATCH_COLLECTION := $(COLLECTION)
+endif
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup run test lint ui app bench browser clean
+.PHONY: help setup run test faults lint ui app bench browser clean
 
 help:
 	@echo "make run    set up, simulate the default campaign if nothing has landed, materialise every asset"
+	@echo "            (make run COLLECTION=name: another collection; BOTWATCH_LANDING_DIR=dir: that folder's)"
 	@echo "make test   set up, lint, check the Dagster definitions, run the whole test suite"
 	@echo "make ui     the Dagster UI (lineage, runs, checks) on http://127.0.0.1:3000"
 	@echo "make app    the Streamlit app on http://127.0.0.1:8501"
@@ -37,14 +37,9 @@ dbt_project/target/manifest.json: $(VENV)/.synced $(shell find dbt_project -name
 	@touch $@
 
 setup: $(VENV)/.synced dbt_project/target/manifest.json
-	@mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 run: setup
-	@if [ -z "$$(find $(BOTWATCH_LANDING_DIR) -type f \( -name '*.json*' -o -name '*.gz' \) 2>/dev/null | head -1)" ]; then \
-		echo "Nothing has landed in $(BOTWATCH_LANDING_DIR): simulating the default campaign."; \
-		$(PY) -m simulate --landing $(BOTWATCH_LANDING_DIR) --truth $(BOTWATCH_SIMULATION_DIR); \
-	fi
-	$(PY) -m orchestration.materialize_all
+	@$(PY) -m orchestration.materialize_all
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -57,11 +52,14 @@ test: setup browser lint
 	$(VENV)/bin/dg check defs
 	$(PY) -m pytest -n 2 --dist loadgroup
 
+faults: setup
+	$(PY) -m pytest -m faults -p no:cacheprovider
+
 ui: setup
-	$(VENV)/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+	@$(PY) -m orchestration.ui -h 127.0.0.1 -p 3000
 
 app: setup
-	$(VENV)/bin/streamlit run app/streamlit_app.py --server.headless true --server.address 127.0.0.1 --server.port 8501
+	@eval "$$($(PY) -m botwatch.paths)" && $(VENV)/bin/streamlit run app/streamlit_app.py --server.headless true --server.address 127.0.0.1 --server.port 8501
 
 bench: setup
 	$(PY) -m bench
