@@ -43,6 +43,10 @@ class UntrustedArtefactError(ValueError):
     """The model file holds types we do not trust; it was not loaded."""
 
 
+class DamagedArtefactError(ValueError):
+    """The model file is truncated or its bytes changed; it was not loaded."""
+
+
 @dataclass(frozen=True)
 class ModelArtefact:
     path: Path
@@ -116,7 +120,14 @@ def load(path: Path) -> TrainedClassifier:
     """Load an artefact written by ``save``; refuse one holding types outside ``TRUSTED_TYPES``."""
     path = Path(path)
     data = path.read_bytes()
-    foreign = [t for t in sio.get_untrusted_types(data=data) if t not in TRUSTED_TYPES]
+    try:
+        untrusted = sio.get_untrusted_types(data=data)
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, EOFError) as error:
+        raise DamagedArtefactError(
+            f"{path}: the model file is damaged (truncated or changed: {error}); it was not "
+            "loaded. Delete it and run `make run` again to retrain."
+        ) from error
+    foreign = [t for t in untrusted if t not in TRUSTED_TYPES]
     if foreign:
         raise UntrustedArtefactError(f"{path}: refusing to load untrusted types {foreign}")
     payload = sio.loads(data, trusted=TRUSTED_TYPES)

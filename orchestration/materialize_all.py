@@ -253,8 +253,9 @@ def materialize_all(log_path: Path) -> RunOutcome:
     """Run the `all_assets` job over every landing file (the caller holds the warehouse lock)."""
     prepare_dagster_home()
     files = prepare_collection()
-    with workspace.open_warehouse(paths.warehouse_path()) as con:
-        workspace.claim_warehouse(con, paths.collection(), paths.landing_dir())
+    warehouse = paths.warehouse_path()
+    with workspace.open_warehouse(warehouse) as con:
+        workspace.claim_warehouse(con, paths.collection(), paths.landing_dir(), warehouse)
 
     from dagster import DagsterInstance
 

@@ -27,7 +27,7 @@ class WarehouseResource(DuckDBResource):
         warehouse = Path(self.database)
         with workspace.warehouse_lock(paths.warehouse_lock_path_of(warehouse), warehouse):
             with workspace.open_warehouse(warehouse) as con:
-                workspace.claim_warehouse(con, self.collection, Path(self.landing_dir))
+                workspace.claim_warehouse(con, self.collection, Path(self.landing_dir), warehouse)
             yield self
 
 

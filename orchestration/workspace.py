@@ -164,10 +164,19 @@ def recorded_origin(con: duckdb.DuckDBPyConnection) -> Origin | None:
     return Origin(*row) if row else None
 
 
-def claim_warehouse(con: duckdb.DuckDBPyConnection, collection: str, landing_dir: Path) -> Origin:
+def landing_as_recorded(landing_dir: Path, warehouse: Path) -> str:
+    """The landing folder as the warehouse records it: relative to the warehouse's folder when
+    inside it (a collection's own layout), so a workspace copied or moved whole stays valid."""
+    landing, home = Path(landing_dir).resolve(), Path(warehouse).resolve().parent
+    return landing.relative_to(home).as_posix() if landing.is_relative_to(home) else str(landing)
+
+
+def claim_warehouse(
+    con: duckdb.DuckDBPyConnection, collection: str, landing_dir: Path, warehouse: Path
+) -> Origin:
     """Record the collection and landing folder in a new warehouse, or check that this run's are
     the recorded ones. Raises ``WarehouseOfAnotherLanding`` instead of mixing two collections."""
-    landing = str(Path(landing_dir).resolve())
+    landing = landing_as_recorded(landing_dir, warehouse)
     origin = recorded_origin(con)
     if origin is None:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {META_SCHEMA}")
@@ -181,14 +190,11 @@ def claim_warehouse(con: duckdb.DuckDBPyConnection, collection: str, landing_dir
         )
         return Origin(collection, landing)
     if origin.landing_dir != landing:
-        database = con.execute(
-            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-        ).fetchone()[0]
         raise WarehouseOfAnotherLanding(
-            f"The warehouse {database} holds collection '{origin.collection}', built from the "
-            f"landing folder {origin.landing_dir}; this run's landing folder is {landing}. "
-            "botwatch never mixes two collections in one warehouse: leave BOTWATCH_WAREHOUSE (and "
-            "BOTWATCH_COLLECTION) unset to give the folder its own workspace, or pick another "
-            "collection with `make run COLLECTION=name`."
+            f"The warehouse {warehouse} holds collection '{origin.collection}', built from the "
+            f"landing folder {origin.landing_dir}; this run's landing folder is "
+            f"{Path(landing_dir).resolve()}. botwatch never mixes two collections in one "
+            "warehouse: leave BOTWATCH_WAREHOUSE (and BOTWATCH_COLLECTION) unset to give the "
+            "folder its own workspace, or pick another collection with `make run COLLECTION=name`."
         )
     return origin

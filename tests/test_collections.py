@@ -106,14 +106,25 @@ def test_exported_paths_keep_a_child_process_on_the_same_collection(
 def test_a_warehouse_refuses_a_landing_folder_it_was_not_built_from(tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     with workspace.open_warehouse(warehouse) as con:
-        origin = workspace.claim_warehouse(con, "demo", tmp_path / "landing")
+        origin = workspace.claim_warehouse(con, "demo", tmp_path / "landing", warehouse)
         assert origin.collection == "demo"
-        assert workspace.claim_warehouse(con, "demo", tmp_path / "landing") == origin
+        assert workspace.claim_warehouse(con, "demo", tmp_path / "landing", warehouse) == origin
         with pytest.raises(workspace.WarehouseOfAnotherLanding) as refused:
-            workspace.claim_warehouse(con, "other", tmp_path / "other-landing")
+            workspace.claim_warehouse(con, "other", tmp_path / "other-landing", warehouse)
+        outside = tmp_path.parent / "outside-landing"
+        with pytest.raises(workspace.WarehouseOfAnotherLanding):
+            workspace.claim_warehouse(con, "demo", outside, warehouse)
     message = str(refused.value)
-    assert str(warehouse) in message and str(tmp_path / "landing") in message
+    assert str(warehouse) in message and str(tmp_path / "other-landing") in message
     assert "never mixes" in message
+    # A workspace moved whole (warehouse and its landing folder) stays the same collection.
+    moved = tmp_path.parent / f"{tmp_path.name}-moved"
+    tmp_path.rename(moved)
+    try:
+        with workspace.open_warehouse(moved / "warehouse.duckdb") as con:
+            workspace.claim_warehouse(con, "demo", moved / "landing", moved / "warehouse.duckdb")
+    finally:
+        moved.rename(tmp_path)
 
 
 def test_the_writer_lock_names_the_process_that_holds_it(tmp_path: Path) -> None:
@@ -133,9 +144,11 @@ def test_the_writer_lock_names_the_process_that_holds_it(tmp_path: Path) -> None
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(workspace.WarehouseInUse) as refused:
-            with workspace.warehouse_lock(lock, warehouse):
-                pass
+        with (
+            pytest.raises(workspace.WarehouseInUse) as refused,
+            workspace.warehouse_lock(lock, warehouse),
+        ):
+            pass
         message = str(refused.value)
         assert str(warehouse) in message and f"PID {holder.pid}" in message
     finally:
@@ -160,9 +173,11 @@ def test_duckdb_lock_and_damage_errors_are_said_for_people(tmp_path: Path) -> No
     )
     try:
         assert holder.stdout.readline().strip() == "open"
-        with pytest.raises(workspace.WarehouseInUse) as refused:
-            with workspace.open_warehouse(warehouse):
-                pass
+        with (
+            pytest.raises(workspace.WarehouseInUse) as refused,
+            workspace.open_warehouse(warehouse),
+        ):
+            pass
         assert f"PID {holder.pid}" in str(refused.value) and str(warehouse) in str(refused.value)
     finally:
         holder.kill()
@@ -173,7 +188,9 @@ def test_duckdb_lock_and_damage_errors_are_said_for_people(tmp_path: Path) -> No
     data = bytearray(damaged.read_bytes())
     data[0:4096] = b"\xff" * 4096  # the file header
     damaged.write_bytes(bytes(data))
-    with pytest.raises(workspace.WarehouseUnreadable) as unreadable:
-        with workspace.open_warehouse(damaged):
-            pass
+    with (
+        pytest.raises(workspace.WarehouseUnreadable) as unreadable,
+        workspace.open_warehouse(damaged),
+    ):
+        pass
     assert str(damaged) in str(unreadable.value)
