@@ -14,6 +14,7 @@ import io
 import json
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,16 +122,15 @@ def load(path: Path) -> TrainedClassifier:
     path = Path(path)
     data = path.read_bytes()
     try:
-        untrusted = sio.get_untrusted_types(data=data)
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, EOFError) as error:
+        foreign = [t for t in sio.get_untrusted_types(data=data) if t not in TRUSTED_TYPES]
+        if foreign:
+            raise UntrustedArtefactError(f"{path}: refusing to load untrusted types {foreign}")
+        payload = sio.loads(data, trusted=TRUSTED_TYPES)
+    except (zipfile.BadZipFile, zlib.error, KeyError, json.JSONDecodeError, EOFError) as error:
         raise DamagedArtefactError(
             f"{path}: the model file is damaged (truncated or changed: {error}); it was not "
             "loaded. Delete it and run `make run` again to retrain."
         ) from error
-    foreign = [t for t in untrusted if t not in TRUSTED_TYPES]
-    if foreign:
-        raise UntrustedArtefactError(f"{path}: refusing to load untrusted types {foreign}")
-    payload = sio.loads(data, trusted=TRUSTED_TYPES)
     version = content_version(data)
     if path.name.startswith(ARTEFACT_PREFIX) and path.stem != f"{ARTEFACT_PREFIX}{version}":
         raise ValueError(f"{path}: content hash {version} does not match the file name")
