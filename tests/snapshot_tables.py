@@ -1,5 +1,6 @@
 """The content of a published snapshot, for comparing two runs: every table's rows, sorted, without
-the columns that say when or by which run something was computed."""
+the columns that say when or by which run something was computed, floats to 6 decimals (DuckDB's
+parallel sums and the float32 similarities differ in their last bits from one run to the next)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,17 @@ from botwatch import snapshot
 RUN_TABLES = {"quality_checks"}
 # Columns that record when or by which run a row was computed.
 RUN_COLUMNS = {"run_id", "evaluated_at", "scored_at", "ingested_at", "published_at", "built_at"}
+FLOAT_DECIMALS = 6
+
+
+def _comparable(value: object) -> object:
+    if isinstance(value, float):
+        return round(value, FLOAT_DECIMALS)
+    if isinstance(value, list | tuple):
+        return tuple(_comparable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _comparable(v)) for k, v in value.items()))
+    return value
 
 
 def snapshot_tables(publish_dir: Path) -> dict[str, list[tuple]]:
@@ -20,7 +32,9 @@ def snapshot_tables(publish_dir: Path) -> dict[str, list[tuple]]:
     assert folder is not None, f"nothing published in {publish_dir}"
     tables: dict[str, list[tuple]] = {}
     with duckdb.connect(str(folder / snapshot.DATABASE), read_only=True) as con:
-        names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables")]
+        names = [
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        ]
         for name in sorted(set(names) - RUN_TABLES):
             columns = [
                 r[0]
@@ -33,7 +47,7 @@ def snapshot_tables(publish_dir: Path) -> dict[str, list[tuple]]:
             ]
             select = ", ".join(f'"{c}"' for c in columns)
             rows = con.execute(f'SELECT {select} FROM "{name}"').fetchall()
-            tables[name] = sorted(rows, key=repr)
+            tables[name] = sorted((_comparable(row) for row in rows), key=repr)
     return tables
 
 
@@ -44,7 +58,7 @@ def differing_tables(a: dict[str, list[tuple]], b: dict[str, list[tuple]]) -> di
         if name not in a or name not in b:
             differences[name] = "only in one snapshot"
         elif a[name] != b[name]:
-            only_a = len(set(a[name]) - set(b[name]))
-            only_b = len(set(b[name]) - set(a[name]))
+            only_a = len(set(map(repr, a[name])) - set(map(repr, b[name])))
+            only_b = len(set(map(repr, b[name])) - set(map(repr, a[name])))
             differences[name] = f"{len(a[name])} vs {len(b[name])} rows, {only_a}/{only_b} differ"
     return differences

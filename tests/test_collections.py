@@ -7,11 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
 from botwatch import paths
 from orchestration import workspace
+from orchestration.resources import WarehouseResource
 
 PATH_VARIABLES = (
     "BOTWATCH_COLLECTION",
@@ -194,3 +196,50 @@ def test_duckdb_lock_and_damage_errors_are_said_for_people(tmp_path: Path) -> No
     ):
         pass
     assert str(damaged) in str(unreadable.value)
+
+
+def test_every_dagster_run_takes_the_writer_lock_and_checks_the_landing_folder(
+    tmp_path: Path,
+) -> None:
+    """Runs of the UI and the sensor go through the duckdb resource, not through `make run`."""
+    warehouse = tmp_path / "warehouse.duckdb"
+
+    @dg.asset
+    def touch(duckdb: WarehouseResource) -> None:
+        with duckdb.get_connection() as con:
+            con.execute("CREATE TABLE IF NOT EXISTS touched AS SELECT 1 AS x")
+
+    def materialise(landing: Path) -> dg.ExecuteInProcessResult:
+        resource = WarehouseResource(
+            database=str(warehouse), landing_dir=str(landing), collection="demo"
+        )
+        return dg.materialize([touch], resources={"duckdb": resource}, raise_on_error=False)
+
+    assert materialise(tmp_path / "landing").success
+    lock = paths.warehouse_lock_path_of(warehouse)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from pathlib import Path; from orchestration import workspace\n"
+            f"with workspace.warehouse_lock(Path({str(lock)!r}), Path({str(warehouse)!r})):\n"
+            "    print('held', flush=True); time.sleep(60)",
+        ],
+        cwd=paths.PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        locked = materialise(tmp_path / "landing")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not locked.success
+    failures = [e for e in locked.all_events if e.is_failure]
+    assert any(f"PID {holder.pid}" in str(e.event_specific_data) for e in failures), failures
+    other = materialise(tmp_path / "another-landing")
+    assert not other.success
+    assert any(
+        "never mixes" in str(e.event_specific_data) for e in other.all_events if e.is_failure
+    )

@@ -292,11 +292,26 @@ def test_a_damaged_or_tampered_model_file_is_refused_before_use(
         if name != "schema.json":
             return content
         schema = json.loads(content)
+        # An object of a type outside the trusted list, in skops' own node layout.
         schema["content"]["threshold"] = {
             "__class__": "system",
             "__module__": "os",
             "__loader__": "ObjectNode",
-            "content": {},
+            "__id__": 1,
+            "content": {
+                "__class__": "dict",
+                "__module__": "builtins",
+                "__loader__": "DictNode",
+                "__id__": 2,
+                "content": {},
+                "key_types": {
+                    "__class__": "list",
+                    "__module__": "builtins",
+                    "__loader__": "ListNode",
+                    "__id__": 3,
+                    "content": [],
+                },
+            },
         }
         return json.dumps(schema).encode()
 
