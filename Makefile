@@ -17,7 +17,7 @@ export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup run test faults lint ui app bench browser clean
+.PHONY: help setup run test faults fuzz lint ui app bench browser clean
 
 help:
 	@echo "make run    set up, simulate the default campaign if nothing has landed, materialise every asset"
@@ -26,6 +26,8 @@ help:
 	@echo "make ui     the Dagster UI (lineage, runs, checks) on http://127.0.0.1:3000"
 	@echo "make app    the Streamlit app on http://127.0.0.1:8501"
 	@echo "make bench  benchmarks -> bench/results/*.json"
+	@echo "make faults the fault-injection tests (kill -9, full disk, damaged files)"
+	@echo "make fuzz   10,000 generated hostile inputs per tweet reader"
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -54,6 +56,11 @@ test: setup browser lint
 
 faults: setup
 	$(PY) -m pytest -m faults -p no:cacheprovider
+
+# 10,000 generated inputs per reader (make test runs 60 each); prints the number run.
+fuzz: setup
+	BOTWATCH_FUZZ_EXAMPLES=$${BOTWATCH_FUZZ_EXAMPLES:-10000} $(PY) -m pytest -s -p no:cacheprovider \
+		--hypothesis-show-statistics tests/test_ingest_properties.py
 
 ui: setup
 	@$(PY) -m orchestration.ui -h 127.0.0.1 -p 3000
