@@ -171,6 +171,15 @@ def landing_as_recorded(landing_dir: Path, warehouse: Path) -> str:
     return landing.relative_to(home).as_posix() if landing.is_relative_to(home) else str(landing)
 
 
+def same_landing(recorded: str, landing_dir: Path, warehouse: Path) -> bool:
+    """Whether the recorded landing folder is this one (a relative record is read from the
+    warehouse's folder, where it was taken)."""
+    folder = Path(recorded)
+    if not folder.is_absolute():
+        folder = Path(warehouse).resolve().parent / folder
+    return folder.resolve() == Path(landing_dir).resolve()
+
+
 def claim_warehouse(
     con: duckdb.DuckDBPyConnection, collection: str, landing_dir: Path, warehouse: Path
 ) -> Origin:
@@ -189,7 +198,7 @@ def claim_warehouse(
             [collection, landing],
         )
         return Origin(collection, landing)
-    if origin.landing_dir != landing:
+    if not same_landing(origin.landing_dir, landing_dir, warehouse):
         raise WarehouseOfAnotherLanding(
             f"The warehouse {warehouse} holds collection '{origin.collection}', built from the "
             f"landing folder {origin.landing_dir}; this run's landing folder is "
