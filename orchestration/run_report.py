@@ -14,6 +14,15 @@ from pathlib import Path
 from botwatch.paths import PROJECT_ROOT
 
 _FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+)')
+# What to do about errors whose message does not say it already.
+ADVICE = {
+    "NotTweetsError": "move that file out of the landing folder (it holds no tweets: nothing of "
+    "it was written) and run `make run` again.",
+}
+GENERIC_ADVICE = (
+    "fix what the message says and run `make run` again; the warehouse keeps the last committed "
+    "state and the app the last good snapshot."
+)
 # Dagster's wrappers around the user's error: the cause chain goes through them.
 _WRAPPERS = ("DagsterExecutionStepExecutionError", "DagsterUserCodeExecutionError")
 
@@ -136,7 +145,6 @@ def failure_lines(step: str, chain: list[ErrorChain], log_path: Path) -> list[st
         lines.append(f"  at {location}")
     lines += [
         f"  full log (the traceback, every step's output): {log_path}",
-        "  what to do: fix what the message says and run `make run` again; the warehouse keeps "
-        "the last committed state and the app the last good snapshot.",
+        f"  what to do: {ADVICE.get(name, GENERIC_ADVICE)}",
     ]
     return lines
