@@ -43,7 +43,6 @@ def bar(total: int, description: str, unit: str) -> tqdm:
         file=stream,
         disable=not enabled,
         leave=False,
-        dynamic_ncols=True,
     )
 
 

@@ -139,6 +139,10 @@ def failure_lines(step: str, chain: list[ErrorChain], log_path: Path) -> list[st
         return [f"✗ Step {step} failed. Full log: {log_path}"]
     message = error.message.strip().splitlines()[0] if error.message.strip() else ""
     name = error.cls_name or "error"
+    # Dagster's message starts with the qualified class name: say it once.
+    head, separator, rest = message.partition(": ")
+    if separator and head.split(".")[-1] == name:
+        message = rest
     lines = [f"✗ Step {step} failed: {name}: {message}"]
     location = code_location(error)
     if location:

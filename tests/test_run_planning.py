@@ -118,6 +118,15 @@ def test_a_failure_names_the_error_the_innermost_project_line_and_the_log(tmp_pa
     assert lines[0] == "✗ Step raw_tweets failed: FileNotFoundError: no such landing file: x.jsonl"
     assert any(str(tmp_path / "run.log") in line for line in lines)
     assert any("what to do" in line for line in lines)
+    # Dagster's messages start with the qualified class name: it is said once.
+    qualified = [
+        ErrorChain("NotTweetsError", "orchestration.ingest.errors.NotTweetsError: a.csv", [])
+    ]
+    first = failure_lines("raw_tweets", qualified, tmp_path / "run.log")[0]
+    assert first == "✗ Step raw_tweets failed: NotTweetsError: a.csv"
+    assert "move that file out of the landing folder" in "".join(
+        failure_lines("raw_tweets", qualified, tmp_path / "run.log")
+    )
 
 
 def test_run_logs_are_kept_to_a_number(tmp_path: Path) -> None:
