@@ -31,11 +31,13 @@ help:
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --frozen --group dev
+	@echo "Setting up .venv from uv.lock (uv sync)..."
+	@$(UV) sync --frozen --group dev --quiet
 	@touch $@
 
 dbt_project/target/manifest.json: $(VENV)/.synced $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.csv' | grep -v target/)
-	$(VENV)/bin/dagster-dbt project prepare-and-package --file orchestration/dbt_project.py
+	@out=$$($(VENV)/bin/dagster-dbt project prepare-and-package --file orchestration/dbt_project.py 2>&1) \
+		|| { echo "$$out"; exit 1; }
 	@touch $@
 
 setup: $(VENV)/.synced dbt_project/target/manifest.json
