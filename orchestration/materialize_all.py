@@ -31,7 +31,7 @@ from orchestration.run_report import ErrorChain, StepTracker, failure_lines
 if TYPE_CHECKING:
     from dagster import DagsterInstance, JobDefinition
 
-# Steps with at least this many outputs (assets and checks) get a progress bar of their own.
+# Steps with at least this many outputs (assets and checks) get a live counter of their own.
 BAR_FROM_OUTPUTS = 6
 POLL_SECONDS = 0.5
 LOGS_KEPT = 20
@@ -199,9 +199,10 @@ class RunWatcher(threading.Thread):
         kind = event.event_type
         if kind == E.STEP_START:
             self.tracker.started(step, entry.timestamp)
-            outputs = self._outputs(step)
-            if outputs >= BAR_FROM_OUTPUTS:
-                self._bars[step] = run_console.bar(outputs, step, "output")
+            if self._outputs(step) >= BAR_FROM_OUTPUTS:
+                # A counter, not a fraction: a step of a subset of a dbt selection declares every
+                # output of the selection, more than it yields.
+                self._bars[step] = run_console.bar(None, step, "asset or check")
         elif kind == E.ASSET_MATERIALIZATION:
             materialization = event.step_materialization_data.materialization
             self.tracker.materialised(

@@ -32,7 +32,7 @@ def say(line: str) -> None:
         _terminal.flush()
 
 
-def bar(total: int, description: str, unit: str) -> tqdm:
+def bar(total: int | None, description: str, unit: str) -> tqdm:
     """A progress bar on the terminal that disappears when closed (off without a terminal)."""
     stream = _terminal
     enabled = stream is not None and stream.isatty()
