@@ -1,9 +1,11 @@
 """The content of a published snapshot, for comparing two runs: every table's rows, sorted, without
-the columns that say when or by which run something was computed, floats to 6 decimals (DuckDB's
-parallel sums and the float32 similarities differ in their last bits from one run to the next)."""
+the columns that say when or by which run something was computed. Floats are equal within a relative
+1e-5 (DuckDB's parallel sums and the float32 similarities differ in their last bits from one run
+to the next); rows are paired by their other values and floats rounded to 3 decimals."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import duckdb
@@ -14,17 +16,32 @@ from botwatch import snapshot
 RUN_TABLES = {"quality_checks"}
 # Columns that record when or by which run a row was computed.
 RUN_COLUMNS = {"run_id", "evaluated_at", "scored_at", "ingested_at", "published_at", "built_at"}
-FLOAT_DECIMALS = 6
+SORT_DECIMALS = 3
+FLOAT_TOLERANCE = 1e-5
 
 
 def _comparable(value: object) -> object:
-    if isinstance(value, float):
-        return round(value, FLOAT_DECIMALS)
     if isinstance(value, list | tuple):
         return tuple(_comparable(v) for v in value)
     if isinstance(value, dict):
         return tuple(sorted((k, _comparable(v)) for k, v in value.items()))
     return value
+
+
+def _sort_key(value: object) -> object:
+    if isinstance(value, float):
+        return round(value, SORT_DECIMALS)
+    if isinstance(value, tuple):
+        return tuple(_sort_key(v) for v in value)
+    return value
+
+
+def same_value(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=FLOAT_TOLERANCE, abs_tol=1e-12)
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
 
 
 def snapshot_tables(publish_dir: Path) -> dict[str, list[tuple]]:
@@ -47,7 +64,9 @@ def snapshot_tables(publish_dir: Path) -> dict[str, list[tuple]]:
             ]
             select = ", ".join(f'"{c}"' for c in columns)
             rows = con.execute(f'SELECT {select} FROM "{name}"').fetchall()
-            tables[name] = sorted((_comparable(row) for row in rows), key=repr)
+            tables[name] = sorted(
+                (_comparable(row) for row in rows), key=lambda r: repr(_sort_key(r))
+            )
     return tables
 
 
@@ -57,8 +76,10 @@ def differing_tables(a: dict[str, list[tuple]], b: dict[str, list[tuple]]) -> di
     for name in sorted(set(a) | set(b)):
         if name not in a or name not in b:
             differences[name] = "only in one snapshot"
-        elif a[name] != b[name]:
-            only_a = len(set(map(repr, a[name])) - set(map(repr, b[name])))
-            only_b = len(set(map(repr, b[name])) - set(map(repr, a[name])))
-            differences[name] = f"{len(a[name])} vs {len(b[name])} rows, {only_a}/{only_b} differ"
+        elif len(a[name]) != len(b[name]):
+            differences[name] = f"{len(a[name])} vs {len(b[name])} rows"
+        else:
+            unlike = [(x, y) for x, y in zip(a[name], b[name], strict=True) if not same_value(x, y)]
+            if unlike:
+                differences[name] = f"{len(unlike)} of {len(a[name])} rows differ, e.g. {unlike[0]}"
     return differences
