@@ -31,8 +31,10 @@ PATH_VARIABLES = (
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No path variable set; whatever a test sets (export_defaults too) is undone after it."""
     for variable in PATH_VARIABLES:
-        monkeypatch.delenv(variable, raising=False)
+        monkeypatch.setenv(variable, "recorded")  # so that monkeypatch restores the original
+        monkeypatch.delenv(variable)
     monkeypatch.setenv("BOTWATCH_COLLECTIONS_DIR", str(tmp_path / "collections"))
     return tmp_path / "collections"
 
