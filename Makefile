@@ -6,45 +6,44 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 
-export BOTWATCH_LANDING_DIR ?= $(CURDIR)/data/landing
-export BOTWATCH_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
-export BOTWATCH_PUBLISH_DIR ?= $(CURDIR)/data/published
-export BOTWATCH_MODELS_DIR ?= $(CURDIR)/data/models
-export BOTWATCH_SIMULATION_DIR ?= $(CURDIR)/data/simulation
-export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+# Every path comes from botwatch/paths.py (the collection's workspace under data/collections/);
+# `make run COLLECTION=name` picks a collection, like BOTWATCH_COLLECTION=name.
+ifdef COLLECTION
+export BOTWATCH_COLLECTION := $(COLLECTION)
+endif
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup run test lint ui app bench browser clean
+.PHONY: help setup run test faults fuzz lint ui app bench browser clean
 
 help:
 	@echo "make run    set up, simulate the default campaign if nothing has landed, materialise every asset"
+	@echo "            (make run COLLECTION=name: another collection; BOTWATCH_LANDING_DIR=dir: that folder's)"
 	@echo "make test   set up, lint, check the Dagster definitions, run the whole test suite"
 	@echo "make ui     the Dagster UI (lineage, runs, checks) on http://127.0.0.1:3000"
 	@echo "make app    the Streamlit app on http://127.0.0.1:8501"
 	@echo "make bench  benchmarks -> bench/results/*.json"
+	@echo "make faults the fault-injection tests (kill -9, full disk, damaged files)"
+	@echo "make fuzz   10,000 generated hostile inputs per tweet reader"
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --frozen --group dev
+	@echo "Setting up .venv from uv.lock (uv sync)..."
+	@$(UV) sync --frozen --group dev --quiet
 	@touch $@
 
 dbt_project/target/manifest.json: $(VENV)/.synced $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.csv' | grep -v target/)
-	$(VENV)/bin/dagster-dbt project prepare-and-package --file orchestration/dbt_project.py
+	@out=$$($(VENV)/bin/dagster-dbt project prepare-and-package --file orchestration/dbt_project.py 2>&1) \
+		|| { echo "$$out"; exit 1; }
 	@touch $@
 
 setup: $(VENV)/.synced dbt_project/target/manifest.json
-	@mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 run: setup
-	@if [ -z "$$(find $(BOTWATCH_LANDING_DIR) -type f \( -name '*.json*' -o -name '*.gz' \) 2>/dev/null | head -1)" ]; then \
-		echo "Nothing has landed in $(BOTWATCH_LANDING_DIR): simulating the default campaign."; \
-		$(PY) -m simulate --landing $(BOTWATCH_LANDING_DIR) --truth $(BOTWATCH_SIMULATION_DIR); \
-	fi
-	$(PY) -m orchestration.materialize_all
+	@$(PY) -m orchestration.materialize_all
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -55,13 +54,22 @@ browser:
 
 test: setup browser lint
 	$(VENV)/bin/dg check defs
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not faults"
+
+# Not in `make test`: four real pipeline runs, three of them killed (about 25 minutes on 2 cores).
+faults: setup
+	$(PY) -m pytest -m faults -p no:cacheprovider
+
+# 10,000 generated inputs per reader (make test runs 60 each); prints the number run.
+fuzz: setup
+	BOTWATCH_FUZZ_EXAMPLES=$${BOTWATCH_FUZZ_EXAMPLES:-10000} $(PY) -m pytest -s -p no:cacheprovider \
+		--hypothesis-show-statistics tests/test_ingest_properties.py
 
 ui: setup
-	$(VENV)/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+	@$(PY) -m orchestration.ui -h 127.0.0.1 -p 3000
 
 app: setup
-	$(VENV)/bin/streamlit run app/streamlit_app.py --server.headless true --server.address 127.0.0.1 --server.port 8501
+	@eval "$$($(PY) -m botwatch.paths)" && $(VENV)/bin/streamlit run app/streamlit_app.py --server.headless true --server.address 127.0.0.1 --server.port 8501
 
 bench: setup
 	$(PY) -m bench

@@ -264,7 +264,10 @@ def _top_content(posted: pd.DataFrame, top_n: int) -> str:
         for value in posted[column].dropna():
             items = value if isinstance(value, list | tuple | np.ndarray) else [value]
             counter.update(f"{prefix}{item}" for item in items if item is not None)
-    return "; ".join(f"{item} ({count})" for item, count in counter.most_common(top_n))
+    # Ties broken by name: most_common keeps insertion order, which follows row order, and row
+    # order differs from one run to the next (the fault tests' re-runs caught it).
+    ranked = sorted(counter.items(), key=lambda pair: (-pair[1], pair[0]))[:top_n]
+    return "; ".join(f"{item} ({count})" for item, count in ranked)
 
 
 __all__ = [

@@ -65,10 +65,20 @@ def selected_campaign() -> str | None:
     return value
 
 
+def collection_label(manifest: dict) -> str:
+    """Which collection a snapshot shows (older snapshots did not record it)."""
+    name = manifest.get("collection")
+    landing = manifest.get("landing_dir")
+    if not name:
+        return "Collection: not recorded (published before collections)"
+    return f"Collection **{name}**" + (f"  \nfrom `{landing}`" if landing else "")
+
+
 def freshness(snap: Snapshot) -> None:
     manifest = snap.manifest
     published = manifest.get("published_at")
     st.sidebar.caption(
+        f"{collection_label(manifest)}  \n"
         f"Snapshot **{snap.snapshot_id}**  \n"
         f"published {fmt.timestamp(published)} ({fmt.age(published)})  \n"
         f"run `{manifest.get('run_id') or 'unknown'}`"

@@ -12,10 +12,14 @@
 
 A reader resolves ``current`` once and keeps using that folder, so a publish that happens while it
 reads never shows it half of a snapshot; old snapshots are pruned only after ``KEEP`` newer ones.
+A publish that dies half-way (killed, disk full) leaves ``current`` as it was; what it left
+(``.building-*``, ``.current-*``) is removed by the next publish, which is the only writer (it runs
+under the warehouse lock).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -30,6 +34,11 @@ REPORTS = "reports"
 DATABASE = "botwatch.duckdb"
 MANIFEST = "manifest.json"
 KEEP = 3
+BUILDING_PREFIX = ".building-"
+
+
+class PublishError(OSError):
+    """The new snapshot could not be written; the one in force stays current."""
 
 
 def current_dir(publish_dir: Path) -> Path | None:
@@ -52,8 +61,10 @@ def publish(
     published_at = datetime.now(UTC)
     snapshot_id = published_at.strftime("%Y%m%dT%H%M%S%fZ")
     snapshots = publish_dir / SNAPSHOTS
-    building = snapshots / f".building-{snapshot_id}"
-    building.mkdir(parents=True)
+    snapshots.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(publish_dir)
+    building = snapshots / f"{BUILDING_PREFIX}{snapshot_id}"
+    building.mkdir()
     try:
         manifest = {
             "snapshot_id": snapshot_id,
@@ -64,14 +75,49 @@ def publish(
         (building / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str))
         final = snapshots / snapshot_id
         building.rename(final)
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(building, ignore_errors=True)
+        if _is_disk_full(error):
+            in_force = current_dir(publish_dir)
+            raise PublishError(
+                errno.ENOSPC,
+                f"No space left on the device of {publish_dir} while writing snapshot "
+                f"{snapshot_id}: nothing was published, the snapshot in force "
+                f"({in_force.name if in_force else 'none yet'}) stays current. Free some space "
+                "there (or point BOTWATCH_PUBLISH_DIR at a larger disk) and run again.",
+            ) from error
         raise
     temporary_link = publish_dir / f".{CURRENT}-{snapshot_id}"
     temporary_link.symlink_to(Path(SNAPSHOTS) / snapshot_id)
     os.replace(temporary_link, publish_dir / CURRENT)
     _prune(snapshots, keep=KEEP)
     return final
+
+
+def _is_disk_full(error: BaseException) -> bool:
+    """ENOSPC from Python, or DuckDB's IO error saying the same."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return True
+        if "No space left on device" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def remove_leftovers(publish_dir: Path) -> list[Path]:
+    """Folders and links of publishes that died half-way (never what ``current`` points at)."""
+    snapshots = publish_dir / SNAPSHOTS
+    removed = []
+    candidates = [*snapshots.glob(f"{BUILDING_PREFIX}*"), *publish_dir.glob(f".{CURRENT}-*")]
+    for leftover in candidates:
+        if leftover.is_symlink() or leftover.is_file():
+            leftover.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+        removed.append(leftover)
+    return removed
 
 
 def _prune(snapshots: Path, keep: int) -> None:

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,10 @@ TRUSTED_TYPES: list[str] = [
 
 class UntrustedArtefactError(ValueError):
     """The model file holds types we do not trust; it was not loaded."""
+
+
+class DamagedArtefactError(ValueError):
+    """The model file is truncated or its bytes changed; it was not loaded."""
 
 
 @dataclass(frozen=True)
@@ -125,10 +130,16 @@ def load(path: Path) -> TrainedClassifier:
     """Load an artefact written by ``save``; refuse one holding types outside ``TRUSTED_TYPES``."""
     path = Path(path)
     data = path.read_bytes()
-    foreign = [t for t in sio.get_untrusted_types(data=data) if t not in TRUSTED_TYPES]
-    if foreign:
-        raise UntrustedArtefactError(f"{path}: refusing to load untrusted types {foreign}")
-    payload = sio.loads(data, trusted=TRUSTED_TYPES)
+    try:
+        foreign = [t for t in sio.get_untrusted_types(data=data) if t not in TRUSTED_TYPES]
+        if foreign:
+            raise UntrustedArtefactError(f"{path}: refusing to load untrusted types {foreign}")
+        payload = sio.loads(data, trusted=TRUSTED_TYPES)
+    except (zipfile.BadZipFile, zlib.error, KeyError, json.JSONDecodeError, EOFError) as error:
+        raise DamagedArtefactError(
+            f"{path}: the model file is damaged (truncated or changed: {error}); it was not "
+            "loaded. Delete it and run `make run` again to retrain."
+        ) from error
     version = content_version(data)
     if path.name.startswith(ARTEFACT_PREFIX) and path.stem != f"{ARTEFACT_PREFIX}{version}":
         raise ValueError(f"{path}: content hash {version} does not match the file name")

@@ -1,4 +1,6 @@
-"""A daily run of the whole graph over every landing file (ingest is idempotent per file)."""
+"""A daily run of the whole graph over every landing file (ingest is idempotent per file).
+
+Off by default (`make ui` must not start runs by surprise): turn it on in the UI (Automation)."""
 
 import dagster as dg
 
@@ -10,7 +12,7 @@ from orchestration.partitions import landing_files, partition_range_tags
     job=all_assets_job,
     cron_schedule="0 3 * * *",
     execution_timezone="UTC",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
+    default_status=dg.DefaultScheduleStatus.STOPPED,
     description="Every day at 03:00 UTC: re-ingest all landing files and rebuild everything.",
 )
 def daily_full_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:

@@ -1,5 +1,9 @@
 """Watch BOTWATCH_LANDING_DIR: each new file becomes a partition; new files are ingested and the
-graph below them rebuilt in one run (however many arrived); a re-landed file is re-ingested."""
+graph below them rebuilt in one run (however many arrived); a re-landed file is re-ingested; a
+file that left the folder has its partition retired and a run removes its rows.
+
+Off by default (`make ui` must not start runs by surprise): turn it on in the UI (Automation).
+"""
 
 import json
 from dataclasses import dataclass
@@ -17,6 +21,7 @@ from orchestration.partitions import landing_files, partition_range_tags
 class LandingPlan:
     new: list[str]  # in arrival order: they become one contiguous partition range
     changed: list[str]  # known files whose content changed since they were last requested
+    vanished: list[str]  # known files no longer in the landing folder, sorted
     cursor: dict[str, str]
 
 
@@ -35,13 +40,15 @@ def plan_landing_runs(
         for name, sig in signatures.items()
         if name in known_partitions and name in cursor and cursor[name] != sig
     ]
-    return LandingPlan(new=new, changed=changed, cursor={**cursor, **signatures})
+    vanished = sorted(known_partitions - set(signatures))
+    kept = {name: sig for name, sig in cursor.items() if name not in vanished}
+    return LandingPlan(new=new, changed=changed, vanished=vanished, cursor={**kept, **signatures})
 
 
 @dg.sensor(
     job=all_assets_job,
     minimum_interval_seconds=30,
-    default_status=dg.DefaultSensorStatus.RUNNING,
+    default_status=dg.DefaultSensorStatus.STOPPED,
     description="Adds a partition per new landing file and requests one run for all new files.",
 )
 def landing_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
@@ -51,9 +58,12 @@ def landing_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult
     signatures = {name: file_signature(landing / name) for name in discover_landing_files(landing)}
     known = set(context.instance.get_dynamic_partitions(landing_files.name))
     plan = plan_landing_runs(signatures, known, json.loads(context.cursor or "{}"))
-    if not plan.new and not plan.changed:
+    if signatures == {} and known:
+        # An unmounted or emptied folder must not retire every partition.
+        return dg.SkipReason(f"{landing} holds no landing file: nothing retired")
+    if not plan.new and not plan.changed and not plan.vanished:
         context.update_cursor(json.dumps(plan.cursor))
-        return dg.SkipReason("no new or changed landing files")
+        return dg.SkipReason("no new, changed or vanished landing files")
     run_requests = []
     if plan.new:
         run_requests.append(
@@ -66,8 +76,24 @@ def landing_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult
         dg.RunRequest(run_key=f"changed:{name}:{signatures[name]}", partition_key=name)
         for name in plan.changed
     ]
+    if plan.vanished and not run_requests:
+        # Any ingest run removes the rows of files that are gone: re-ingest one remaining file.
+        remaining = sorted(signatures)[-1]
+        run_requests.append(
+            dg.RunRequest(
+                run_key=f"vanished:{','.join(plan.vanished)}:{signatures[remaining]}",
+                partition_key=remaining,
+            )
+        )
+    partition_requests: list[
+        dg.AddDynamicPartitionsRequest | dg.DeleteDynamicPartitionsRequest
+    ] = []
+    if plan.new:
+        partition_requests.append(landing_files.build_add_request(plan.new))
+    if plan.vanished:
+        partition_requests.append(landing_files.build_delete_request(plan.vanished))
     return dg.SensorResult(
         run_requests=run_requests,
-        dynamic_partitions_requests=[landing_files.build_add_request(plan.new)] if plan.new else [],
+        dynamic_partitions_requests=partition_requests,
         cursor=json.dumps(plan.cursor),
     )

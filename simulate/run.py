@@ -45,6 +45,24 @@ class SimulationSummary:
         return asdict(self)
 
 
+def write_default_labelled_set(config: SimulationConfig, simulation_dir: Path) -> dict:
+    """Only the labelled accounts (the default training set) into
+    `simulation_dir/labelled/simulated/`, for a collection of the user's own tweets trained on the
+    simulator's labels (no BOTWATCH_LABELLED). The same draw as `simulate` with the same seed,
+    except that no campaign population's ids are taken first."""
+    config.validate()
+    labelled_seed = np.random.SeedSequence(config.seed).spawn(3)[2]
+    return write_labelled_set(
+        np.random.default_rng(labelled_seed),
+        config.labelled_accounts,
+        config.labelled_bot_share,
+        config.overlap,
+        Path(simulation_dir) / "labelled" / "simulated",
+        set(),
+        set(),
+    )
+
+
 def simulate(
     config: SimulationConfig,
     landing_dir: Path,

@@ -52,12 +52,14 @@ def pipeline_env(root: Path) -> dict[str, str]:
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.update(
         {
+            "BOTWATCH_COLLECTIONS_DIR": str(root / "collections"),
             "BOTWATCH_LANDING_DIR": str(root / "landing"),
             "BOTWATCH_WAREHOUSE": str(root / "warehouse.duckdb"),
             "BOTWATCH_PUBLISH_DIR": str(root / "published"),
             "BOTWATCH_MODELS_DIR": str(root / "models"),
             "BOTWATCH_SIMULATION_DIR": str(root / "simulation"),
             "DAGSTER_HOME": str(root / "dagster_home"),
+            "BOTWATCH_LOG_DIR": str(root / "logs"),
             "GX_ANALYTICS_ENABLED": "false",
             "DAGSTER_DISABLE_TELEMETRY": "true",
         }

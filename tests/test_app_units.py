@@ -196,3 +196,11 @@ def test_a_render_keeps_its_snapshot_while_newer_ones_are_published(tmp_path: Pa
     latest = resolve(tmp_path)
     assert latest.query(tweets)["tweets"][0] == campaign_tweets(4)
     assert latest.manifest["run_id"] == "test-run-4"
+
+
+def test_the_sidebar_says_which_collection_a_snapshot_shows() -> None:
+    from app.ui import collection_label
+
+    label = collection_label({"collection": "my-tweets-1a2b3c4d", "landing_dir": "/data/my-tweets"})
+    assert "my-tweets-1a2b3c4d" in label and "/data/my-tweets" in label
+    assert "not recorded" in collection_label({})

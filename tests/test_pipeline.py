@@ -161,3 +161,17 @@ def test_a_bad_batch_is_stopped_and_the_app_keeps_the_last_good_snapshot(
         evaluation = record.event.asset_check_evaluation
     assert evaluation.passed is False
     assert evaluation.metadata["expectations_failed"].value >= 2
+
+
+def test_make_run_prints_one_line_per_step_and_keeps_the_full_log(
+    pipeline_snapshot: PipelineRun,
+) -> None:
+    lines = pipeline_snapshot.output.splitlines()
+    assert len(lines) <= 40, pipeline_snapshot.output
+    step_lines = [line for line in lines if line.startswith("  ✓ ")]
+    assert any(" raw_tweets: " in line and " tweets" in line for line in step_lines)
+    assert any(" published_snapshot: " in line for line in step_lines)
+    assert "DEBUG" not in pipeline_snapshot.output
+    log = Path(next(x for x in lines if "full log:" in x).split("full log:", 1)[1].strip())
+    text = log.read_text()
+    assert "STEP_SUCCESS" in text and "DEBUG" in text and "Running with dbt=" in text

@@ -11,7 +11,16 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from botwatch import paths
-from orchestration.ingest import IngestReport, ingest_files
+from orchestration import run_console
+from orchestration.ingest import (
+    IngestReport,
+    LandingFolderGone,
+    discover_landing_files,
+    ingest_files,
+    plan_ingest,
+    recorded_files,
+    retire_files,
+)
 from orchestration.partitions import landing_files
 
 RAW_TWEETS = dg.AssetKey(["raw_tweets"])
@@ -39,13 +48,34 @@ def rejected_share(report: IngestReport) -> float:
     description="Landing files (v1.1 lines or arrays, v2 pages, gzip or not) ingested into "
     "raw.tweets, raw.user_observations, raw.stream_notices and raw.ingested_files, with bad "
     "records quarantined in raw.rejected_records. Re-materialising a partition replaces exactly "
-    "that file's rows, in one transaction.",
+    "that file's rows, in one transaction. Files that left the landing folder are reported and "
+    "their rows removed: the raw tables hold what the landing folder holds now.",
 )
 def raw_tweets(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     landing = paths.landing_dir()
+    present = set(discover_landing_files(landing))
+    if not present:
+        # An unmounted or emptied folder must not retire the whole warehouse.
+        raise LandingFolderGone(
+            f"no tweet file in the landing folder {landing} (missing, unmounted or empty): nothing "
+            "was ingested or removed. Put the files back or point BOTWATCH_LANDING_DIR at them."
+        )
+    keys = list(context.partition_keys)
     with duckdb.get_connection() as con:
-        keys = context.partition_keys
-        reports = ingest_files(con, [landing / key for key in keys], source_files=keys)
+        plan = plan_ingest(keys, recorded_files(con), present)
+        if plan.vanished:
+            context.log.warning(
+                f"{len(plan.vanished)} landing file(s) are gone from {landing}; their rows are "
+                f"removed from the raw tables: {plan.vanished[:20]}"
+            )
+            retire_files(con, plan.vanished)
+        with run_console.progress(len(plan.ingest), "ingest", "file") as bar:
+            reports = ingest_files(
+                con,
+                [landing / key for key in plan.ingest],
+                source_files=plan.ingest,
+                on_landed=lambda landed: bar.update(len(landed)),
+            )
 
     rejected_by_reason: Counter[str] = Counter()
     notices: Counter[str] = Counter()
@@ -56,6 +86,7 @@ def raw_tweets(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
         asset_key=RAW_TWEETS,
         metadata={
             "files": len(reports),
+            "vanished_files": plan.vanished,
             "tweets": sum(r.tweets for r in reports),
             "user_observations": sum(r.user_observations for r in reports),
             "rejected": sum(r.rejected for r in reports),

@@ -133,6 +133,8 @@ def published_snapshot(
             )
             networks = write_campaign_networks(con, folder / "networks")
         fields["networks"] = [str(p.relative_to(folder)) for p in networks]
+        fields["collection"] = paths.collection()
+        fields["landing_dir"] = str(paths.landing_dir())
         shutil.copyfile(model_card, folder / "model_card.md")
         return fields
 

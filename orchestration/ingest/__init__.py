@@ -12,16 +12,33 @@ twarc2 v2 pages (tweets or user lookups), each gzip-compressed or not. Bad recor
 """
 
 from orchestration.ingest.errors import NotTweetsError
-from orchestration.ingest.ingest import ensure_raw_tables, ingest_file, ingest_files, source_name
-from orchestration.ingest.landing import discover_landing_files
+from orchestration.ingest.ingest import (
+    ensure_raw_tables,
+    ingest_file,
+    ingest_files,
+    recorded_files,
+    retire_files,
+    source_name,
+)
+from orchestration.ingest.landing import (
+    IngestPlan,
+    LandingFolderGone,
+    discover_landing_files,
+    plan_ingest,
+)
 from orchestration.ingest.report import IngestReport
 
 __all__ = [
+    "IngestPlan",
     "IngestReport",
+    "LandingFolderGone",
     "NotTweetsError",
     "discover_landing_files",
     "ensure_raw_tables",
     "ingest_file",
     "ingest_files",
+    "plan_ingest",
+    "recorded_files",
+    "retire_files",
     "source_name",
 ]

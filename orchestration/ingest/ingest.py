@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -74,13 +74,15 @@ def ingest_files(
     con: duckdb.DuckDBPyConnection,
     paths_: Iterable[Path],
     source_files: Iterable[str] | None = None,
+    on_landed: Callable[[list[IngestReport]], None] | None = None,
 ) -> list[IngestReport]:
     """Ingest many files in one call (a backfill), named like ``ingest_file`` does unless
     ``source_files`` gives the names. Small files are ingested together, a batch of them per
     transaction and per run of the SQL (the per-statement cost would dominate hourly files of a
     few hundred tweets), two batches at a time. A file that is not tweets raises
     ``NotTweetsError`` after the files before it have landed (those of the batch beside its own
-    may have landed too)."""
+    may have landed too). ``on_landed`` is called with each batch's reports once it has landed
+    (for a progress bar)."""
     files = [Path(p) for p in paths_]
     names = list(source_files) if source_files is not None else [source_name(p) for p in files]
     if len(names) != len(files):
@@ -90,8 +92,11 @@ def ingest_files(
     ensure_raw_tables(con)
     with _bulk_load_settings(con):
         if len(batches) == 1:
-            return _ingest_batch(con, batches[0])
-        return _ingest_in_flight(con, batches)
+            reports = _ingest_batch(con, batches[0])
+            if on_landed is not None:
+                on_landed(reports)
+            return reports
+        return _ingest_in_flight(con, batches, on_landed)
 
 
 def _ingest_batch(con: duckdb.DuckDBPyConnection, batch: list[_Landing]) -> list[IngestReport]:
@@ -107,7 +112,9 @@ def _ingest_batch(con: duckdb.DuckDBPyConnection, batch: list[_Landing]) -> list
 
 
 def _ingest_in_flight(
-    con: duckdb.DuckDBPyConnection, batches: list[list[_Landing]]
+    con: duckdb.DuckDBPyConnection,
+    batches: list[list[_Landing]],
+    on_landed: Callable[[list[IngestReport]], None] | None = None,
 ) -> list[IngestReport]:
     """Batches ingested ``_IN_FLIGHT`` at a time, each in its own transaction on its own
     connection to the same database, so that one batch's serial parts (reading the files, the
@@ -139,7 +146,10 @@ def _ingest_in_flight(
             futures = [pool.submit(run, batch) for batch in batches]
             try:
                 for future in futures:
-                    reports += future.result()
+                    landed = future.result()
+                    reports += landed
+                    if on_landed is not None:
+                        on_landed(landed)
             except BaseException:
                 failed.set()  # an interrupt too: no further batch starts before the pool closes
                 raise
@@ -246,6 +256,31 @@ def _delete_previous(con: duckdb.DuckDBPyConnection, source_files: list[str]) ->
                 f"DELETE FROM raw.{table} WHERE source_file IN (SELECT unnest($files))",
                 {"files": seen},
             )
+
+
+def recorded_files(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The source files that have rows in the raw tables."""
+    ensure_raw_tables(con)
+    return {row[0] for row in con.execute("SELECT source_file FROM raw.ingested_files").fetchall()}
+
+
+def retire_files(con: duckdb.DuckDBPyConnection, source_files: list[str]) -> None:
+    """Remove every row of these files from the raw tables, in one transaction (the files left the
+    landing folder: see ``orchestration.ingest.landing.plan_ingest``)."""
+    if not source_files:
+        return
+    ensure_raw_tables(con)
+    con.begin()
+    try:
+        for table in FILE_TABLES:
+            con.execute(
+                f"DELETE FROM raw.{table} WHERE source_file IN (SELECT unnest($files))",
+                {"files": source_files},
+            )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def _refuse_non_tweets(report: IngestReport) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from botwatch import paths
@@ -27,3 +28,23 @@ def discover_landing_files(landing_dir: Path | None = None) -> list[str]:
         return []
     found = [p.relative_to(root) for p in root.rglob("*") if p.is_file()]
     return sorted(p.as_posix() for p in found if _is_candidate(p))
+
+
+class LandingFolderGone(FileNotFoundError):
+    """The landing folder is missing or holds no tweet file at all: nothing is retired then."""
+
+
+@dataclass(frozen=True)
+class IngestPlan:
+    ingest: list[str]  # requested files that are in the landing folder, in the requested order
+    vanished: list[str]  # files ingested or requested before and no longer there, sorted
+
+
+def plan_ingest(requested: list[str], recorded: set[str], present: set[str]) -> IngestPlan:
+    """What a run does with the landing folder as it is now (pure, for tests). The rule: the raw
+    tables hold exactly the files that are there now, so the rows of a file that vanished (moved,
+    archived, deleted) are removed and a re-run equals a fresh run on the remaining files."""
+    return IngestPlan(
+        ingest=[name for name in requested if name in present],
+        vanished=sorted((recorded | set(requested)) - present),
+    )

@@ -37,13 +37,36 @@ def parse_time(value: Any) -> datetime | None:
     return parsed
 
 
+# Values of the wrong JSON type (a text that is an object, counts that are strings) become NULL:
+# the tweet still lands when its id, author and time are sound, as v1.1's typed reads do.
+
+
 def _text_id(value: Any) -> str | None:
-    return None if value is None or value == "" else str(value)
+    """An id as text: ids are strings or integers; anything else is no id."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        return None
+    return str(value)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _flag(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _referenced(tweet: dict[str, Any], kind: str) -> str | None:
-    for reference in tweet.get("referenced_tweets") or []:
-        if isinstance(reference, dict) and reference.get("type") == kind:
+    for reference in _objects(tweet.get("referenced_tweets")):
+        if reference.get("type") == kind:
             return _text_id(reference.get("id"))
     return None
 
@@ -51,31 +74,34 @@ def _referenced(tweet: dict[str, Any], kind: str) -> str | None:
 def _tweet_row(
     tweet: dict[str, Any], ids_by_username: dict[str, str], embedded: bool, line: int
 ) -> dict[str, Any]:
-    entities = tweet.get("entities") or {}
-    mentions = entities.get("mentions") or []
-    metrics = tweet.get("public_metrics") or {}
-    note = tweet.get("note_tweet") or {}
+    entities = _mapping(tweet.get("entities"))
+    mentions = _objects(entities.get("mentions"))
+    metrics = _mapping(tweet.get("public_metrics"))
+    note = _mapping(tweet.get("note_tweet"))
     return {
         "tweet_id": _text_id(tweet.get("id")),
         "created_at": parse_time(tweet.get("created_at")),
         "author_id": _text_id(tweet.get("author_id")),
-        "text": note.get("text") or tweet.get("text"),
-        "lang": tweet.get("lang"),
-        "source": tweet.get("source"),
+        "text": _text(note.get("text")) or _text(tweet.get("text")),
+        "lang": _text(tweet.get("lang")),
+        "source": _text(tweet.get("source")),
         "retweeted_tweet_id": _referenced(tweet, "retweeted"),
         "quoted_tweet_id": _referenced(tweet, "quoted"),
         "in_reply_to_tweet_id": _referenced(tweet, "replied_to"),
         "in_reply_to_user_id": _text_id(tweet.get("in_reply_to_user_id")),
-        "hashtags": [h.get("tag") for h in entities.get("hashtags") or []],
+        "hashtags": [_text(h.get("tag")) for h in _objects(entities.get("hashtags"))],
         # v2 mentions carry an id only in later API versions; else resolve it from the page's users.
         "mentioned_user_ids": [
             _text_id(m.get("id")) or ids_by_username.get(str(m.get("username", "")).lower())
             for m in mentions
         ],
-        "mentioned_screen_names": [m.get("username") for m in mentions],
-        "urls": [u.get("expanded_url") or u.get("url") for u in entities.get("urls") or []],
-        "retweet_count": metrics.get("retweet_count"),
-        "favorite_count": metrics.get("like_count"),
+        "mentioned_screen_names": [_text(m.get("username")) for m in mentions],
+        "urls": [
+            _text(u.get("expanded_url")) or _text(u.get("url"))
+            for u in _objects(entities.get("urls"))
+        ],
+        "retweet_count": _count(metrics.get("retweet_count")),
+        "favorite_count": _count(metrics.get("like_count")),
         "is_embedded": embedded,
         "source_line": line,
         "api_version": API_VERSION,
@@ -83,26 +109,26 @@ def _tweet_row(
 
 
 def _user_row(user: dict[str, Any], observed_at: datetime | None, line: int) -> dict[str, Any]:
-    metrics = user.get("public_metrics") or {}
-    url_entities = ((user.get("entities") or {}).get("url") or {}).get("urls") or [{}]
+    metrics = _mapping(user.get("public_metrics"))
+    url_entities = _objects(_mapping(_mapping(user.get("entities")).get("url")).get("urls")) or [{}]
     return {
         "user_id": _text_id(user.get("id")),
         "observed_at": observed_at,
-        "screen_name": user.get("username"),
-        "name": user.get("name"),
-        "description": user.get("description"),
-        "location": user.get("location"),
-        "url": url_entities[0].get("expanded_url") or user.get("url") or None,
+        "screen_name": _text(user.get("username")),
+        "name": _text(user.get("name")),
+        "description": _text(user.get("description")),
+        "location": _text(user.get("location")),
+        "url": _text(url_entities[0].get("expanded_url")) or _text(user.get("url")) or None,
         "created_at": parse_time(user.get("created_at")),
         "lang": None,  # v2 has no profile language
-        "followers_count": metrics.get("followers_count"),
-        "friends_count": metrics.get("following_count"),
-        "statuses_count": metrics.get("tweet_count"),
-        "favourites_count": metrics.get("like_count"),
-        "listed_count": metrics.get("listed_count"),
-        "verified": user.get("verified"),
-        "protected": user.get("protected"),
-        "profile_image_url": user.get("profile_image_url"),
+        "followers_count": _count(metrics.get("followers_count")),
+        "friends_count": _count(metrics.get("following_count")),
+        "statuses_count": _count(metrics.get("tweet_count")),
+        "favourites_count": _count(metrics.get("like_count")),
+        "listed_count": _count(metrics.get("listed_count")),
+        "verified": _flag(user.get("verified")),
+        "protected": _flag(user.get("protected")),
+        "profile_image_url": _text(user.get("profile_image_url")),
         "source_line": line,
         "api_version": API_VERSION,
     }
@@ -120,8 +146,8 @@ def as_page(record: dict[str, Any]) -> dict[str, Any] | None:
         author = record.get("author")
         return {
             "data": [record],
-            "includes": {"users": [author] if author else []},
-            "__twarc": record.get("__twarc") or {},
+            "includes": {"users": [author] if isinstance(author, dict) else []},
+            "__twarc": _mapping(record.get("__twarc")),
         }
     return None
 
@@ -131,9 +157,9 @@ def page_rows(page: dict[str, Any], line: int, latest: datetime) -> PageRows:
     rows = PageRows()
     data = page.get("data")
     data_items = _objects(data if isinstance(data, list) else [data])
-    includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
+    includes = _mapping(page.get("includes"))
     users = _objects(includes.get("users"))
-    retrieved_at = parse_time((page.get("__twarc") or {}).get("retrieved_at"))
+    retrieved_at = parse_time(_mapping(page.get("__twarc")).get("retrieved_at"))
 
     if data_items and all("username" in item and "text" not in item for item in data_items):
         # A user-lookup page: profiles only (its includes.tweets are pinned tweets, not collected).
@@ -141,7 +167,9 @@ def page_rows(page: dict[str, Any], line: int, latest: datetime) -> PageRows:
         return rows
 
     ids_by_username = {
-        str(u.get("username", "")).lower(): str(u["id"]) for u in users if u.get("id") is not None
+        str(u.get("username", "")).lower(): user_id
+        for u in users
+        if (user_id := _text_id(u.get("id"))) is not None
     }
     for tweet in data_items:
         row = _tweet_row(tweet, ids_by_username, False, line)

@@ -1,5 +1,7 @@
 -- One row per account: its most recently observed profile, with how often and over what period
--- it was observed. Ties on observation time go to the most recent file and line.
+-- it was observed. Ties on observation time go to the most recent file and line, then (one line
+-- can hold the same account twice, e.g. as author and as retweeted author, with counters of two
+-- moments) to the higher counters, which only grow, so the choice is the same in every run.
 
 with
 
@@ -27,7 +29,11 @@ ranked as (
         *,
         row_number() over (
             partition by user_id
-            order by observed_at desc nulls last, source_file desc, source_line desc
+            order by
+                observed_at desc nulls last, source_file desc, source_line desc,
+                statuses_count desc nulls last, followers_count desc nulls last,
+                favourites_count desc nulls last, friends_count desc nulls last,
+                listed_count desc nulls last
         ) as recency_rank
     from observations
 
