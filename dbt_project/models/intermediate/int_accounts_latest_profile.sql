@@ -1,5 +1,8 @@
 -- One row per account: its most recently observed profile, with how often and over what period
--- it was observed. Ties on observation time go to the most recent file and line.
+-- it was observed. Ties on observation time go to the most recent file and line, and ties on
+-- those (one line can hold two observations of an account, e.g. as author and as the retweeted
+-- user) to the observation whose content hashes highest: a total order, so the kept profile never
+-- depends on the order the engine reads rows in.
 
 with
 
@@ -27,7 +30,11 @@ ranked as (
         *,
         row_number() over (
             partition by user_id
-            order by observed_at desc nulls last, source_file desc, source_line desc
+            order by
+                observed_at desc nulls last,
+                source_file desc,
+                source_line desc,
+                {{ botwatch.content_hash(botwatch.profile_column_names()) }} desc
         ) as recency_rank
     from observations
 
