@@ -17,7 +17,7 @@ from orchestration.assets.analytics import (
 )
 from orchestration.assets.dbt import dbt_marts
 from orchestration.assets.ml import bot_classifier, current_model
-from orchestration.snapshot_writer import write_snapshot_database
+from orchestration.snapshot_writer import evaluation_table, write_snapshot_database
 
 # The quarantine, summed for the data-quality page (the rows themselves stay in the warehouse).
 REJECTED_BY_REASON_SQL = """
@@ -114,8 +114,10 @@ def write_campaign_networks(con, out_dir: Path) -> list[Path]:
     ],
     group_name="publish",
     kinds={"duckdb"},
-    description="A read-only copy of the marts for the app, written to a new folder of "
-    "BOTWATCH_PUBLISH_DIR and made current atomically (the app never opens the warehouse).",
+    description="A read-only copy of the published tables for the app (every table and column "
+    "declared in botwatch/published.py: a snapshot that breaks that contract is refused), written "
+    "to a new folder of BOTWATCH_PUBLISH_DIR and made current atomically (the app never opens "
+    "the warehouse).",
 )
 def published_snapshot(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource
@@ -125,12 +127,14 @@ def published_snapshot(
 
     def write(folder):
         with duckdb.get_connection() as con:
-            rejected = con.sql(REJECTED_BY_REASON_SQL).df()
-            fields = write_snapshot_database(
-                con,
-                folder,
-                extra_frames={"quality_checks": checks, "rejected_records_by_reason": rejected},
-            )
+            frames = {
+                "quality_checks": checks,
+                "rejected_records_by_reason": con.sql(REJECTED_BY_REASON_SQL).df(),
+                "classifier_evaluation": evaluation_table(
+                    con.sql("SELECT * FROM ml.classifier_evaluation").df()
+                ),
+            }
+            fields = write_snapshot_database(con, folder, frames)
             networks = write_campaign_networks(con, folder / "networks")
         fields["networks"] = [str(p.relative_to(folder)) for p in networks]
         shutil.copyfile(model_card, folder / "model_card.md")
@@ -143,5 +147,6 @@ def published_snapshot(
             "snapshot": dg.MetadataValue.path(str(folder)),
             "tables": manifest["tables"],
             "published_at": manifest["published_at"],
+            "contract": manifest["contract"],
         }
     )
