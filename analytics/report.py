@@ -91,7 +91,8 @@ SECTIONS: dict[str, Section] = {
     ),
     "amplified_domains": Section(
         "Web domains bots spread most",
-        "Ranked by the campaign tweets from bots that linked to them.",
+        "Ranked by the campaign tweets that linked to them; the share is the part of those "
+        "tweets that bots posted.",
         {
             "rank": "Rank",
             "domain": "Domain",
@@ -379,15 +380,15 @@ def methods_text(summary: dict, evaluation: pd.DataFrame | None) -> str:
     lines = [
         "### How these numbers were made",
         "",
-        "- **Who is a bot.** A scikit-learn classifier, trained on accounts labelled bot or human "
-        "in published datasets, gives every account a bot score between 0 and 1 from its profile "
+        "- **Who is a bot.** A scikit-learn classifier, trained on accounts labelled bot or human, "
+        "gives every account a bot score between 0 and 1 from its profile "
         f"(age, activity, followers, ...). An account is *classified as a bot* when its score is "
         f"at least **{at}**.",
         f"- **Bot share, counted: {counted}.** The share of the scored promoters classified as "
         "bots. The interval is a bootstrap over promoters: it covers sampling, not the "
         "classifier's mistakes.",
         f"- **Bot share, estimated: {estimated}.** "
-        + (f"{escape(str(method))}: " if not _missing(method) else "")
+        + (f"{escape(str(method)).capitalize()}: " if not _missing(method) else "")
         + "the count corrected for the classifier's error rates measured on accounts it was not "
         "trained on; its interval includes the uncertainty of those rates. It is the better figure "
         "for how many of the promoters are bots.",
@@ -419,6 +420,13 @@ def methods_text(summary: dict, evaluation: pd.DataFrame | None) -> str:
     return "\n".join(lines)
 
 
+def _minute(moment: Any) -> str:
+    try:
+        return pd.Timestamp(moment).strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return escape(str(moment))
+
+
 def _fixed(value: Any) -> str:
     return "n/a" if _missing(value) else f"{float(value):.3f}"
 
@@ -435,7 +443,7 @@ def _blocks(
     end = campaign.get("end", campaign.get("end_at"))
     window = ""
     if not _missing(start) and not _missing(end):
-        window = f" Window {escape(str(start))} – {escape(str(end))} UTC."
+        window = f" Window {_minute(start)} – {_minute(end)} UTC."
     blocks: list[Block] = [
         (
             "md",

@@ -305,7 +305,7 @@ def test_the_methods_box_says_how_the_numbers_were_made():
     for text in (markdown, html):
         assert "How these numbers were made" in text
         assert "at least **0.50**" in markdown or "<strong>0.50</strong>" in text
-        assert "adjusted classify-and-count" in text
+        assert "Adjusted classify-and-count" in text
         assert "cresci-2017: ROC AUC 0.968, accuracy 0.921" in text
         assert "Limits" in text and "57 matching tweets" in text
     before_methods = html.split('<section class="methods">')[0]
