@@ -37,7 +37,7 @@ if evaluation.empty:
 else:
     st.caption(f"Held out by {evaluation['evaluation'].iloc[0]}.")
     ui.downloadable_table(
-        evaluation.drop(columns=["evaluation"]),
+        evaluation.drop(columns=["evaluation"]).dropna(axis="columns", how="all"),
         "classifier evaluation",
         column_config={
             "test": st.column_config.TextColumn("Held-out accounts", width="large"),

@@ -45,7 +45,8 @@ def latest_check_results(context: dg.AssetExecutionContext) -> pd.DataFrame:
     # The whole code location's checks, also when this asset runs in a run of a subset.
     from orchestration.definitions import defs
 
-    keys = list(defs.resolve_asset_graph().asset_check_keys)
+    graph = defs.resolve_asset_graph()
+    keys = list(graph.asset_check_keys)
     latest = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
     rows = []
     for key in sorted(keys, key=lambda k: (k.asset_key.to_user_string(), k.name)):
@@ -60,7 +61,8 @@ def latest_check_results(context: dg.AssetExecutionContext) -> pd.DataFrame:
                 "severity": evaluation.severity.value if evaluation else None,
                 "run_id": record.run_id if record else None,
                 "evaluated_at": pd.Timestamp(record.create_timestamp, unit="s") if record else None,
-                "description": (evaluation.description if evaluation else None),
+                "description": (evaluation.description if evaluation else None)
+                or graph.get_check_spec(key).description,
                 "metadata": str({k: v.value for k, v in evaluation.metadata.items()})
                 if evaluation
                 else None,
