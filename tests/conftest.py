@@ -150,6 +150,10 @@ def shared_data() -> Path:
     return SHARED_DATA_DIR
 
 
+# tryfirst: xdist names each item's group from its xdist_group marker in its own
+# pytest_collection_modifyitems; run after it, the marker came too late and every worker ran the
+# pipeline fixture for itself.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if _skip_real_data():
         skip = pytest.mark.skip(reason=f"real third-party data not found at {SHARED_DATA_DIR}")
