@@ -90,12 +90,22 @@ def _check_common(minimum: int, edge_quantile: float) -> None:
 
 
 # The paper's settings (Pacheco et al. 2021, co-retweet and synchronised-activity case studies).
+CO_RETWEET = "pacheco2021_coretweet"
+SYNC = "pacheco2021_sync"
 PRESETS: dict[str, CoRetweetSettings | SyncSettings] = {
-    "pacheco2021_coretweet": CoRetweetSettings(min_retweets=10, edge_quantile=0.995),
-    "pacheco2021_sync": SyncSettings(
-        window=timedelta(minutes=30), min_tweets=8, edge_quantile=0.995
-    ),
+    CO_RETWEET: CoRetweetSettings(min_retweets=10, edge_quantile=0.995),
+    SYNC: SyncSettings(window=timedelta(minutes=30), min_tweets=8, edge_quantile=0.995),
 }
+# How a reader names a group of each method: "Co-retweet group 1", "Synchronised group 1".
+METHOD_LABELS = {CO_RETWEET: "Co-retweet", SYNC: "Synchronised"}
+CAMPAIGN_SUMMARY_COLUMNS = [
+    "campaign_id",
+    "groups",
+    "co_retweet_groups",
+    "synchronised_groups",
+    "accounts_in_groups",
+    "largest_group",
+]
 
 
 def co_retweet_edges(retweets: pd.DataFrame, settings: CoRetweetSettings) -> pd.DataFrame:
@@ -270,14 +280,55 @@ def _top_content(posted: pd.DataFrame, top_n: int) -> str:
     return "; ".join(f"{item} ({count})" for item, count in ranked)
 
 
+def group_labels(groups: pd.DataFrame) -> pd.Series:
+    """A readable name per group, unique within a campaign: the method's label and the group's
+    number ("Co-retweet group 1"); an unknown method is named as it is."""
+    require_columns(groups, ["method", "group_id"], "groups")
+    methods = groups["method"].map(lambda m: METHOD_LABELS.get(m, str(m)))
+    return methods + " group " + groups["group_id"].astype("int64").astype(str)
+
+
+def campaign_coordination_summary(
+    campaign_ids: list[str], groups: pd.DataFrame, members: pd.DataFrame
+) -> pd.DataFrame:
+    """Per campaign (every one of ``campaign_ids``, zeros when it has no group): groups in all, by
+    method, the distinct accounts in any group (an account in a co-retweet group and in a
+    synchronised group counts once) and the largest group's size.
+
+    ``groups``: ``campaign_id, method, group_id, size``; ``members``: ``campaign_id, user_id``.
+    """
+    require_columns(groups, ["campaign_id", "method", "group_id", "size"], "groups")
+    require_columns(members, ["campaign_id", "user_id"], "members")
+    rows = []
+    for campaign_id in campaign_ids:
+        mine = groups[groups["campaign_id"] == campaign_id]
+        accounts = members.loc[members["campaign_id"] == campaign_id, "user_id"].nunique()
+        rows.append(
+            {
+                "campaign_id": campaign_id,
+                "groups": len(mine),
+                "co_retweet_groups": int((mine["method"] == CO_RETWEET).sum()),
+                "synchronised_groups": int((mine["method"] == SYNC).sum()),
+                "accounts_in_groups": int(accounts),
+                "largest_group": int(mine["size"].max()) if len(mine) else 0,
+            }
+        )
+    return pd.DataFrame(rows, columns=CAMPAIGN_SUMMARY_COLUMNS)
+
+
 __all__ = [
+    "CO_RETWEET",
     "EDGE_COLUMNS",
+    "METHOD_LABELS",
     "PRESETS",
+    "SYNC",
     "CoRetweetSettings",
     "SyncSettings",
+    "campaign_coordination_summary",
     "co_retweet_edges",
     "content_keys",
     "coordinated_groups",
+    "group_labels",
     "group_summary",
     "synchronised_edges",
 ]

@@ -1,9 +1,15 @@
-"""The per-campaign findings report, as Markdown and as a self-contained HTML page.
+"""The per-campaign findings report, as Markdown and as a self-contained HTML page a newsroom can
+forward: readable on a phone, offline, every table sorted by what it means and at most seven
+columns with plain headers.
 
-The headline table speaks the study's terms (tweets, promoters, bot share with its interval,
-language split, reused bots, coordinated groups); the charts are SVG drawn here, embedded in the
-HTML inline and in the Markdown as data URIs, so both files work offline with nothing beside them.
-Everything that comes from the data is escaped: a screen name or hashtag cannot inject markup.
+The first screen holds the headline numbers, the bot share counted and estimated with their
+intervals, and a methods box (how bots were classified, the threshold, what each share means, the
+classifier's figures on accounts it was not trained on, the limits). The charts are SVG drawn here,
+embedded in the HTML inline and in the Markdown as data URIs, so both files work with nothing beside
+them. Everything that comes from the data is escaped: a screen name or hashtag cannot inject markup.
+
+The numbers are the snapshot's (marts and Python assets), passed in by the Dagster asset
+(``orchestration/assets/reports.py``); this module only chooses, orders and words them.
 """
 
 from __future__ import annotations
@@ -11,7 +17,8 @@ from __future__ import annotations
 import base64
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from html import escape
 from pathlib import Path
@@ -21,24 +28,136 @@ import markdown as markdown_lib
 import numpy as np
 import pandas as pd
 
-from analytics.report_charts import hourly_chart, language_chart, language_shares, threshold_chart
+from analytics.report_charts import hourly_chart, language_chart, threshold_chart
+from botwatch.readable import language_name
 
-# Tables the report knows, in the order shown, with their section titles. Any other table in
-# ``tables`` is shown after these under its own name.
-KNOWN_TABLES = {
-    "coordinated_groups": "Coordinated groups (co-retweet / synchronised posting)",
-    "reused_bots": "Reused bots",
-    "amplified_accounts": "Accounts whose content bots amplified most",
-    "amplified_domains": "URL domains and the share of their spread due to bots",
-    "promoter_hashtags": "What promoters talked about outside the campaign",
-    "creation_cohorts": "Account creation cohorts of promoters",
-}
-CHART_TABLES = {"hourly", "events", "languages", "threshold_curve"}
 MAX_ROWS = 15
-CAMPAIGN_COLUMNS = ("campaign_id",)
-
-Block = tuple[str, str]  # ("md", markdown text) or ("svg", an SVG document)
+MAX_COLUMNS = 7
 SAFE_CAMPAIGN_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+Block = tuple[str, str]  # ("md", markdown text), ("svg", an SVG document) or ("box", markdown)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A table of the report: its title, one sentence on what it shows, the columns kept (raw
+    name -> plain header, in order), how its rows are sorted, and which rows are kept."""
+
+    title: str
+    explanation: str
+    columns: Mapping[str, str]
+    sort_by: tuple[tuple[str, bool], ...] = ()  # (column, ascending)
+    keep: Callable[[pd.DataFrame], pd.Series] | None = None
+    formats: Mapping[str, str] = field(default_factory=dict)  # column -> "share" | "score"
+
+
+SECTIONS: dict[str, Section] = {
+    "events": Section(
+        "Events of the window",
+        "Dated events of the campaign, in time order (the dashed lines of the chart).",
+        {"event_at": "When (UTC)", "event": "Event", "description": "What happened"},
+        sort_by=(("event_at", True), ("event", True)),
+    ),
+    "reused_bots": Section(
+        "Reused bots",
+        "Bots that promoted an earlier campaign, tweeted nothing at all for months, then "
+        "promoted this one; their tweet counter barely moved while silent (a human who was "
+        "merely not collected kept tweeting). The longest silent first.",
+        {
+            "screen_name": "Account",
+            "earlier_campaign": "Earlier campaign",
+            "dormant_from": "Silent from (UTC)",
+            "dormant_until": "Silent until (UTC)",
+            "dormant_days": "Days silent",
+            "statuses_while_dormant": "Tweets counted while silent",
+            "bot_score": "Bot score",
+        },
+        sort_by=(("dormant_days", False), ("bot_score", False), ("screen_name", True)),
+        keep=lambda frame: frame["is_reused_bot"].fillna(False).astype(bool),
+        formats={"bot_score": "score"},
+    ),
+    "amplified_accounts": Section(
+        "Accounts whose content bots amplified most",
+        "Ranked by the retweets they received from bots in the campaign.",
+        {
+            "rank": "Rank",
+            "screen_name": "Account",
+            "account_class": "Classified as",
+            "retweets_received": "Retweets received",
+            "retweets_from_bots": "From bots",
+            "bot_amplification_share": "Share from bots",
+        },
+        sort_by=(("rank", True),),
+        formats={"bot_amplification_share": "share"},
+    ),
+    "amplified_domains": Section(
+        "Web domains bots spread most",
+        "Ranked by the campaign tweets that linked to them; the share is the part of those "
+        "tweets that bots posted.",
+        {
+            "rank": "Rank",
+            "domain": "Domain",
+            "tweets": "Tweets linking to it",
+            "tweets_from_bots": "From bots",
+            "accounts": "Accounts",
+            "bot_share": "Share from bots",
+        },
+        sort_by=(("rank", True),),
+        formats={"bot_share": "share"},
+    ),
+    "promoter_hashtags": Section(
+        "What promoters talked about outside the campaign, beside everyone else",
+        "Hashtags other than the campaign's own, ranked by tweets in each audience; the share is "
+        "of the audience's accounts that used the hashtag.",
+        {
+            "rank": "Rank",
+            "promoters_hashtag": "Promoters' hashtag",
+            "promoters_share": "Share of promoters",
+            "others_hashtag": "Others' hashtag",
+            "others_share": "Share of others",
+        },
+        sort_by=(("rank", True),),
+        formats={"promoters_share": "share", "others_share": "share"},
+    ),
+    "coordinated_groups": Section(
+        "Coordinated groups",
+        "Accounts that retweeted the same tweets, or posted the same content within minutes of "
+        "each other (Pacheco et al. 2021), found without the bot classifier. The largest first.",
+        {
+            "group_label": "Group",
+            "size": "Accounts",
+            "bot_share": "Bots among members",
+            "mean_bot_score": "Mean bot score",
+            "top_content": "What they posted most",
+            "first_at": "First tweet (UTC)",
+            "last_at": "Last tweet (UTC)",
+        },
+        sort_by=(("size", False), ("group_label", True)),
+        formats={"bot_share": "share", "mean_bot_score": "score"},
+    ),
+    "creation_cohorts": Section(
+        "When the promoters' accounts were created",
+        "The months in which most bot promoters were created, beside the human promoters of the "
+        "same months.",
+        {
+            "cohort_month": "Month created",
+            "months_before_campaign": "Months before the campaign",
+            "bot": "Bot promoters",
+            "bot_share": "Share of bot promoters",
+            "human": "Human promoters",
+            "human_share": "Share of human promoters",
+        },
+        sort_by=(("bot", False), ("cohort_month", False)),
+        formats={"bot_share": "share", "human_share": "share"},
+    ),
+}
+TABLE_ORDER = (
+    "reused_bots",
+    "coordinated_groups",
+    "amplified_accounts",
+    "amplified_domains",
+    "promoter_hashtags",
+    "creation_cohorts",
+)
 
 
 def _missing(value: Any) -> bool:
@@ -57,123 +176,282 @@ def _share(value: Any) -> str:
     return "n/a" if _missing(value) else f"{float(value):.1%}"
 
 
-def _cell(value: Any, column: str) -> str:
+def _share_interval(estimate: Any, low: Any, high: Any, confidence: float) -> str:
+    text = _share(estimate)
+    if not _missing(low) and not _missing(high):
+        text += f" ({confidence:.0%} interval {_share(low)} – {_share(high)})"
+    return text
+
+
+def _cell(value: Any, kind: str | None = None) -> str:
     """One table cell: formatted, HTML-escaped and safe inside a Markdown table."""
     if isinstance(value, list | tuple | np.ndarray):
         text = ", ".join(str(item) for item in value)
     elif _missing(value):
         text = ""
     elif isinstance(value, datetime | pd.Timestamp):
-        text = pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+        moment = pd.Timestamp(value)
+        text = moment.strftime("%Y-%m") if kind == "month" else moment.strftime("%Y-%m-%d %H:%M")
+    elif kind == "share":
+        text = f"{float(value):.1%}"
+    elif kind == "score":
+        text = f"{float(value):.2f}"
+    elif isinstance(value, bool | np.bool_):
+        text = "yes" if value else "no"
+    elif isinstance(value, int | np.integer):
+        text = f"{int(value):,}"
     elif isinstance(value, float):
-        text = f"{value:.1%}" if "share" in column else f"{value:,.3g}"
+        text = f"{value:,.3g}"
     else:
         text = str(value)
-    return escape(text).replace("|", "&#124;").replace("\n", " ")
+    return escape(text, quote=False).replace("|", "&#124;").replace("\n", " ")
 
 
-def markdown_table(frame: pd.DataFrame, max_rows: int = MAX_ROWS) -> str:
-    """A DataFrame as a Markdown table of at most ``max_rows`` rows (the rest counted below)."""
+def markdown_table(
+    frame: pd.DataFrame, max_rows: int = MAX_ROWS, formats: Mapping[str, str] | None = None
+) -> str:
+    """A DataFrame as a Markdown table of at most ``max_rows`` rows (the rest counted below);
+    ``formats`` names the columns shown as shares or scores (by the frame's column names)."""
     if frame.empty:
-        return "_No rows._"
-    # The report is about one campaign: a campaign column would repeat it on every row.
-    shown = frame.drop(columns=[c for c in CAMPAIGN_COLUMNS if c in frame.columns]).head(max_rows)
+        return "_None._"
+    formats = formats or {}
+    shown = frame.head(max_rows)
     lines = [
-        "| " + " | ".join(escape(str(c)) for c in shown.columns) + " |",
+        "| " + " | ".join(escape(str(c), quote=False) for c in shown.columns) + " |",
         "|" + "---|" * len(shown.columns),
     ]
     for record in shown.to_dict("records"):
-        lines.append("| " + " | ".join(_cell(record[c], str(c)) for c in shown.columns) + " |")
+        lines.append(
+            "| " + " | ".join(_cell(record[c], formats.get(str(c))) for c in shown.columns) + " |"
+        )
     if len(frame) > max_rows:
-        lines.append(f"\n_{len(frame) - max_rows:,} more rows not shown._")
+        lines.append(f"\n_{len(frame) - max_rows:,} more rows in the app and its CSV downloads._")
     return "\n".join(lines)
 
 
-def headline_rows(summary: dict, tables: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
+def hashtags_side_by_side(hashtags: pd.DataFrame) -> pd.DataFrame:
+    """``fct_promoter_hashtags`` rows (``audience, hashtag, share_of_audience, rank``) as one row
+    per rank: the promoters' hashtag of that rank beside the other accounts'."""
+    columns = ["rank", "promoters_hashtag", "promoters_share", "others_hashtag", "others_share"]
+    if hashtags.empty:
+        return pd.DataFrame(columns=columns)
+    sides = []
+    for audience, prefix in (("promoters", "promoters"), ("non_promoters", "others")):
+        side = hashtags[hashtags["audience"] == audience][["rank", "hashtag", "share_of_audience"]]
+        sides.append(
+            side.rename(
+                columns={"hashtag": f"{prefix}_hashtag", "share_of_audience": f"{prefix}_share"}
+            ).set_index("rank")
+        )
+    paired = sides[0].join(sides[1], how="outer").sort_index().reset_index()
+    return paired.reindex(columns=columns)
+
+
+def cohorts_by_class(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """``fct_promoter_creation_cohorts`` rows (``cohort_month, months_before_campaign,
+    account_class, promoters, share_of_class``) as one row per month: bots beside humans."""
+    columns = ["cohort_month", "months_before_campaign", "bot", "bot_share", "human", "human_share"]
+    if cohorts.empty:
+        return pd.DataFrame(columns=columns)
+    counts = cohorts.pivot_table(
+        index=["cohort_month", "months_before_campaign"],
+        columns="account_class",
+        values="promoters",
+        aggfunc="sum",
+        fill_value=0,
+    )
+    shares = cohorts.pivot_table(
+        index=["cohort_month", "months_before_campaign"],
+        columns="account_class",
+        values="share_of_class",
+        aggfunc="sum",
+        fill_value=0.0,
+    ).add_suffix("_share")
+    joined = counts.join(shares).reset_index()
+    return joined.reindex(columns=columns).fillna(
+        {"bot": 0, "human": 0, "bot_share": 0.0, "human_share": 0.0}
+    )
+
+
+def shaped(key: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """A section's rows as the report shows them: the rows it keeps, sorted by their meaning, its
+    columns under plain headers; with the formats of the renamed columns."""
+    section = SECTIONS[key]
+    if key == "promoter_hashtags":
+        frame = hashtags_side_by_side(frame)
+    elif key == "creation_cohorts":
+        frame = cohorts_by_class(frame)
+    if section.keep is not None and not frame.empty:
+        frame = frame[section.keep(frame)]
+    sort = [(c, up) for c, up in section.sort_by if c in frame.columns]
+    if sort and not frame.empty:
+        frame = frame.sort_values(
+            [c for c, _ in sort], ascending=[up for _, up in sort], na_position="last"
+        )
+    frame = frame.reindex(columns=list(section.columns)).rename(columns=dict(section.columns))
+    formats = {section.columns[c]: kind for c, kind in section.formats.items()}
+    if key == "creation_cohorts":
+        formats[section.columns["cohort_month"]] = "month"
+    return frame.reset_index(drop=True), formats
+
+
+def headline_rows(summary: dict) -> list[tuple[str, str]]:
     """The headline table's (measure, value) rows.
 
-    ``summary`` keys (missing ones show as n/a): ``tweets``, ``promoters``, ``bot_share``,
-    ``bot_share_low``, ``bot_share_high``, ``confidence`` (default 0.95), ``threshold``,
-    ``bot_promoters``, ``adjusted_share``, ``adjusted_low``, ``adjusted_high``,
-    ``adjusted_method``, ``reused_bots``, ``min_dormancy_days``, ``coordinated_groups``,
-    ``coordinated_accounts``. The language split comes from ``tables['languages']``, or from
-    ``summary['language_shares']`` (a dict lang group → share) when that table is absent.
+    ``summary`` keys (missing ones show as n/a): ``tweets``, ``promoters``, ``bot_promoters``,
+    ``threshold``, ``confidence`` (default 0.95), ``bot_share`` / ``bot_share_low`` /
+    ``bot_share_high`` (counted), ``adjusted_share`` / ``adjusted_low`` / ``adjusted_high``
+    (estimated), ``top_language`` / ``top_language_tweets``, ``second_language`` /
+    ``second_language_tweets``, ``reused_bots`` (a list of ``(earlier campaign name, bots)``),
+    ``min_dormancy_days``, ``coordinated_groups``, ``coordinated_accounts``, ``peak_hour``,
+    ``peak_hour_tweets``.
     """
-    confidence = summary.get("confidence", 0.95)
+    confidence = summary.get("confidence") or 0.95
     threshold = summary.get("threshold")
-    share_label = "Bot share among promoters, counted" + (
-        f" (accounts scoring ≥ {threshold:.2f})" if not _missing(threshold) else ""
-    )
-    share = _share(summary.get("bot_share"))
-    if not _missing(summary.get("bot_share_low")) and not _missing(summary.get("bot_share_high")):
-        share += (
-            f" ({confidence:.0%} CI {_share(summary['bot_share_low'])}"
-            f" – {_share(summary['bot_share_high'])})"
-        )
-    if "languages" in tables:
-        split = language_shares(tables["languages"])["all"].to_dict()
-    else:
-        split = summary.get("language_shares", {})
-    languages = " / ".join(
-        f"{name} {_share(split.get(name))}" for name in ("en", "fr", "other") if name in split
-    )
-    dormancy = summary.get("min_dormancy_days")
-    reused_label = "Reused bots" + (f" (dormant ≥ {dormancy} days)" if dormancy else "")
-    groups = _count(summary.get("coordinated_groups"))
-    if not _missing(summary.get("coordinated_accounts")):
-        groups += f" ({_count(summary['coordinated_accounts'])} accounts)"
-    adjusted = _share(summary.get("adjusted_share"))
-    if not _missing(summary.get("adjusted_low")) and not _missing(summary.get("adjusted_high")):
-        adjusted += (
-            f" ({confidence:.0%} CI {_share(summary['adjusted_low'])}"
-            f" – {_share(summary['adjusted_high'])})"
-        )
-    adjusted_label = "Bot share among promoters, estimated" + (
-        f" ({summary['adjusted_method']})" if not _missing(summary.get("adjusted_method")) else ""
-    )
+    at = f" (bot score ≥ {threshold:.2f})" if not _missing(threshold) else ""
     rows = [
         ("Campaign tweets", _count(summary.get("tweets"))),
         ("Promoters (accounts that posted campaign content)", _count(summary.get("promoters"))),
-        ("Bot promoters", _count(summary.get("bot_promoters"))),
-        (share_label, share),
-        (adjusted_label, adjusted),
-        ("Language split (English / French / other)", languages or "n/a"),
-        (reused_label, _count(summary.get("reused_bots"))),
-        ("Coordinated groups", groups),
+        (f"Promoters classified as bots{at}", _count(summary.get("bot_promoters"))),
+        (
+            "Bot share among promoters, counted",
+            _share_interval(
+                summary.get("bot_share"),
+                summary.get("bot_share_low"),
+                summary.get("bot_share_high"),
+                confidence,
+            ),
+        ),
+        (
+            "Bot share among promoters, estimated",
+            _share_interval(
+                summary.get("adjusted_share"),
+                summary.get("adjusted_low"),
+                summary.get("adjusted_high"),
+                confidence,
+            ),
+        ),
     ]
-    peak = _peak_hour(tables.get("hourly"))
-    if peak:
-        rows.append(("Peak hour (UTC)", peak))
+    languages = [
+        f"{language_name(summary[f'{rank}_language'])} "
+        f"{_count(summary.get(f'{rank}_language_tweets'))}"
+        for rank in ("top", "second")
+        if not _missing(summary.get(f"{rank}_language"))
+    ]
+    rows.append(("Tweets in the main languages", ", ".join(languages) or "n/a"))
+    dormancy = summary.get("min_dormancy_days")
+    silent = f", silent ≥ {dormancy} days" if not _missing(dormancy) else ""
+    for earlier, bots in summary.get("reused_bots") or []:
+        rows.append((f"Reused bots (from {earlier}{silent})", _count(bots)))
+    groups = _count(summary.get("coordinated_groups"))
+    if not _missing(summary.get("coordinated_accounts")):
+        groups += f" ({_count(summary['coordinated_accounts'])} distinct accounts)"
+    rows.append(("Coordinated groups", groups))
+    if not _missing(summary.get("peak_hour")):
+        rows.append(
+            (
+                "Busiest hour (UTC)",
+                f"{pd.Timestamp(summary['peak_hour']):%Y-%m-%d %H:00} "
+                f"({_count(summary.get('peak_hour_tweets'))} tweets)",
+            )
+        )
     return rows
 
 
-def _peak_hour(hourly: pd.DataFrame | None) -> str:
-    if hourly is None or hourly.empty:
-        return ""
-    per_hour = hourly.groupby("activity_hour")["tweets"].sum()
-    hour = pd.Timestamp(per_hour.idxmax())
-    return f"{hour:%Y-%m-%d %H:00} ({int(per_hour.max()):,} tweets)"
+def methods_text(summary: dict, evaluation: pd.DataFrame | None) -> str:
+    """The methods box (Markdown): how bots were classified, what the two shares mean, the
+    classifier's figures on accounts it was not trained on, and the limits."""
+    threshold = summary.get("threshold")
+    at = f"{threshold:.2f}" if not _missing(threshold) else "its threshold"
+    confidence = summary.get("confidence") or 0.95
+    counted = _share_interval(
+        summary.get("bot_share"),
+        summary.get("bot_share_low"),
+        summary.get("bot_share_high"),
+        confidence,
+    )
+    estimated = _share_interval(
+        summary.get("adjusted_share"),
+        summary.get("adjusted_low"),
+        summary.get("adjusted_high"),
+        confidence,
+    )
+    method = summary.get("adjusted_method")
+    lines = [
+        "### How these numbers were made",
+        "",
+        "- **Who is a bot.** A scikit-learn classifier, trained on accounts labelled bot or human, "
+        "gives every account a bot score between 0 and 1 from its profile "
+        f"(age, activity, followers, ...). An account is *classified as a bot* when its score is "
+        f"at least **{at}**.",
+        f"- **Bot share, counted: {counted}.** The share of the scored promoters classified as "
+        "bots. The interval is a bootstrap over promoters: it covers sampling, not the "
+        "classifier's mistakes.",
+        f"- **Bot share, estimated: {estimated}.** "
+        + (f"{escape(str(method)).capitalize()}: " if not _missing(method) else "")
+        + "the count corrected for the classifier's error rates measured on accounts it was not "
+        "trained on; its interval includes the uncertainty of those rates. It is the better figure "
+        "for how many of the promoters are bots.",
+    ]
+    if evaluation is not None and not evaluation.empty:
+        held_out = "; ".join(
+            f"{escape(str(row['test']))}: ROC AUC {_fixed(row.get('auc'))}, accuracy "
+            f"{_fixed(row.get('accuracy'))}, bots found {_share(row.get('recall'))}, humans "
+            f"called bots {_share(row.get('false_positive_rate'))}"
+            for row in evaluation.to_dict("records")
+        )
+        how = evaluation["evaluation"].iloc[0] if "evaluation" in evaluation.columns else ""
+        lines.append(
+            f"- **The classifier on accounts it was not trained on** ({escape(str(how))}): "
+            f"{held_out}."
+        )
+    lines.append(
+        "- **Limits.** The classifier's errors on this campaign's accounts can differ from those "
+        "measured on the labelled datasets. A gap in the collection looks like silence, so a "
+        "reused bot's dormancy is bounded by what was collected"
+        + (
+            f" (the stream could not deliver {_count(summary.get('missed_tweets'))} matching "
+            "tweets)"
+            if not _missing(summary.get("missed_tweets")) and summary.get("missed_tweets")
+            else ""
+        )
+        + ". A coordinated group is accounts that behaved alike, not proof of one operator."
+    )
+    return "\n".join(lines)
 
 
-def _blocks(campaign: dict, summary: dict, tables: dict, run_date: date) -> list[Block]:
+def _minute(moment: Any) -> str:
+    try:
+        return pd.Timestamp(moment).strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return escape(str(moment))
+
+
+def _fixed(value: Any) -> str:
+    return "n/a" if _missing(value) else f"{float(value):.3f}"
+
+
+def _blocks(
+    campaign: dict,
+    summary: dict,
+    tables: dict[str, pd.DataFrame],
+    run_date: date,
+    evaluation: pd.DataFrame | None,
+) -> list[Block]:
     name = campaign.get("name") or campaign["campaign_id"]
     start = campaign.get("start", campaign.get("start_at"))
     end = campaign.get("end", campaign.get("end_at"))
     window = ""
     if not _missing(start) and not _missing(end):
-        window = f", window {escape(str(start))} – {escape(str(end))} UTC"
+        window = f" Window {_minute(start)} – {_minute(end)} UTC."
     blocks: list[Block] = [
         (
             "md",
             f"# Findings: {escape(str(name))}\n\n"
-            f"Campaign `{escape(str(campaign['campaign_id']))}`{window}. "
-            f"Report of the run of {run_date.isoformat()}.\n\n## Headline\n\n"
-            + markdown_table(
-                pd.DataFrame(headline_rows(summary, tables), columns=["Measure", "Value"])
-            )
-            + "\n\nBot share: accounts with a bot score at or above the threshold, among "
-            "promoters; the interval is a percentile bootstrap over promoters.",
-        )
+            f"Report of the run of {run_date.isoformat()}.{window}\n\n## Headline\n\n"
+            + markdown_table(pd.DataFrame(headline_rows(summary), columns=["Measure", "Value"])),
+        ),
+        ("box", methods_text(summary, evaluation)),
     ]
     charts: list[tuple[str, str, Callable[[], str]]] = []
     if "hourly" in tables and not tables["hourly"].empty:
@@ -197,33 +475,76 @@ def _blocks(campaign: dict, summary: dict, tables: dict, run_date: date) -> list
     for title, key, draw in charts:
         blocks += [("md", f"## {title}"), ("svg", draw())]
         if key == "hourly" and "events" in tables and not tables["events"].empty:
-            blocks.append(("md", markdown_table(tables["events"])))
-    others = [k for k in tables if k not in KNOWN_TABLES and k not in CHART_TABLES]
-    for key in [*[k for k in KNOWN_TABLES if k in tables], *others]:
-        title = KNOWN_TABLES.get(key, key.replace("_", " ").capitalize())
-        blocks.append(("md", f"## {escape(title)}\n\n{markdown_table(tables[key])}"))
+            events, formats = shaped("events", tables["events"])
+            blocks.append(("md", markdown_table(events, formats=formats)))
+    for key in TABLE_ORDER:
+        if key not in tables:
+            continue
+        frame, formats = shaped(key, tables[key])
+        section = SECTIONS[key]
+        blocks.append(
+            (
+                "md",
+                f"## {escape(section.title, quote=False)}\n\n"
+                f"{escape(section.explanation, quote=False)}\n\n"
+                + markdown_table(frame, formats=formats),
+            )
+        )
     return blocks
 
 
+STYLE = """
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.45;
+ color:#1b1b1b;max-width:60rem;margin:0 auto;padding:1rem}
+h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.25rem;margin-top:2rem}h3{margin-top:0}
+.table{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.5rem 0}
+table{border-collapse:collapse;font-size:.92rem;min-width:50%}
+td,th{border:1px solid #ccc;padding:.3rem .55rem;text-align:left;vertical-align:top}
+th{background:#f3f3f3}
+td:first-child{font-weight:500}
+.methods{background:#f5f8fc;border:1px solid #b9cde5;border-left:.35rem solid #3b6ea8;
+ padding:.6rem 1rem;margin:1.2rem 0}
+.methods li{margin:.35rem 0}
+figure{margin:1rem 0}figure svg{max-width:100%;height:auto;display:block}
+@media (max-width:600px){body{padding:.6rem;font-size:15px}table{font-size:.82rem}
+ td,th{padding:.25rem .35rem}h1{font-size:1.3rem}h2{font-size:1.1rem}}
+@media print{.table{overflow:visible}}
+"""
+
+
+def _html_of(markdown_text: str) -> str:
+    html = markdown_lib.markdown(markdown_text, extensions=["tables"])
+    return html.replace("<table>", '<div class="table"><table>').replace(
+        "</table>", "</table></div>"
+    )
+
+
 def render_report(
-    campaign: dict, summary: dict, tables: dict[str, pd.DataFrame], run_date: date
+    campaign: dict,
+    summary: dict,
+    tables: dict[str, pd.DataFrame],
+    run_date: date,
+    evaluation: pd.DataFrame | None = None,
 ) -> tuple[str, str]:
     """The report as ``(markdown, html)``.
 
     ``campaign``: ``campaign_id`` and optionally ``name``, ``start``/``start_at``,
-    ``end``/``end_at`` (a row of the campaigns seed will do). ``summary``: see
-    ``headline_rows``. ``tables``: any of ``hourly`` (``activity_hour, account_class, tweets``),
-    ``events`` (``event_at, event``, ...), ``languages`` (``lang, tweets[, account_class]``),
-    ``threshold_curve`` (``threshold, bot_share``) drawn as charts, and any other frames (e.g.
-    ``coordinated_groups``, ``reused_bots``, ``amplified_accounts``) shown as tables of at most
-    15 rows.
+    ``end``/``end_at``. ``summary``: see ``headline_rows`` (and ``adjusted_method``,
+    ``missed_tweets`` for the methods box). ``tables``: charts from ``hourly`` (``activity_hour,
+    account_class, tweets``), ``events``, ``languages`` (``lang, tweets[, account_class]``),
+    ``threshold_curve`` (``threshold, bot_share``); tables from the keys of ``SECTIONS``, each
+    with the columns of its snapshot table. ``evaluation``: the ``classifier_evaluation`` table.
     """
-    blocks = _blocks(campaign, summary, tables, run_date)
+    blocks = _blocks(campaign, summary, tables, run_date, evaluation)
     md_parts, html_parts = [], []
     for kind, content in blocks:
         if kind == "md":
             md_parts.append(content)
-            html_parts.append(markdown_lib.markdown(content, extensions=["tables"]))
+            html_parts.append(_html_of(content))
+        elif kind == "box":
+            md_parts.append("\n".join(f"> {line}".rstrip() for line in content.splitlines()))
+            html_parts.append(f'<section class="methods">{_html_of(content)}</section>')
         elif kind == "svg":
             data = base64.b64encode(content.encode()).decode()
             md_parts.append(f"![chart](data:image/svg+xml;base64,{data})")
@@ -231,13 +552,9 @@ def render_report(
     title = escape(str(campaign.get("name") or campaign["campaign_id"]))
     html = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>botwatch findings: {title} ({run_date.isoformat()})</title><style>"
-        "body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
-        "table{border-collapse:collapse;display:block;overflow-x:auto}"
-        "td,th{border:1px solid #ccc;padding:.2rem .5rem}"
-        "figure{margin:1rem 0}</style></head><body>\n"
-        + "\n".join(html_parts)
-        + "\n</body></html>\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>botwatch findings: {title} ({run_date.isoformat()})</title>"
+        f"<style>{STYLE}</style></head><body>\n" + "\n".join(html_parts) + "\n</body></html>\n"
     )
     return "\n\n".join(md_parts) + "\n", html
 
@@ -254,6 +571,7 @@ def write_report(
     tables: dict[str, pd.DataFrame],
     run_date: date,
     reports_dir: Path,
+    evaluation: pd.DataFrame | None = None,
 ) -> tuple[Path, Path]:
     """Render and write ``reports_dir/<campaign_id>-<YYYY-MM-DD>.md`` and ``.html`` (each
     written to a temporary name and moved into place). Returns ``(md_path, html_path)``."""
@@ -261,7 +579,7 @@ def write_report(
         raise ValueError(
             f"campaign_id {campaign['campaign_id']!r} cannot name a file: use letters, digits, _.-"
         )
-    markdown_text, html = render_report(campaign, summary, tables, run_date)
+    markdown_text, html = render_report(campaign, summary, tables, run_date, evaluation)
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{campaign['campaign_id']}-{run_date.isoformat()}"

@@ -7,8 +7,9 @@ import pandas as pd
 
 from analytics.frames import require_columns
 from analytics.svg_charts import LineChart, bar_chart, line_chart
+from botwatch.readable import language_name
 
-MAIN_LANGUAGES = ["en", "fr"]
+MAIN_LANGUAGES = 2  # the campaign's most used languages drawn apart; the rest are "other"
 
 
 def _epoch_hours(moments: pd.Series) -> pd.Series:
@@ -55,21 +56,27 @@ def hourly_chart(hourly: pd.DataFrame, events: pd.DataFrame | None = None) -> st
     )
 
 
+def main_languages(languages: pd.DataFrame, n: int = MAIN_LANGUAGES) -> list[str]:
+    """The ``n`` languages with most tweets (ties alphabetically)."""
+    totals = languages.groupby("lang")["tweets"].sum().reset_index()
+    ranked = totals.sort_values(["tweets", "lang"], ascending=[False, True])
+    return list(ranked["lang"].head(n))
+
+
 def language_shares(languages: pd.DataFrame) -> pd.DataFrame:
-    """Share of tweets per language group (en, fr, other) overall and per class: rows are
-    language groups, columns ``all`` and each ``account_class`` present.
-    ``languages``: ``lang, tweets`` and optionally ``account_class``."""
+    """Share of tweets per language group (the campaign's two most used languages, then
+    'other') overall and per class: rows are language groups, columns ``all`` and each
+    ``account_class`` present. ``languages``: ``lang, tweets`` and optionally ``account_class``."""
     require_columns(languages, ["lang", "tweets"], "languages")
-    frame = languages.assign(
-        group=languages["lang"].where(languages["lang"].isin(MAIN_LANGUAGES), "other")
-    )
+    main = main_languages(languages)
+    frame = languages.assign(group=languages["lang"].where(languages["lang"].isin(main), "other"))
     table = pd.DataFrame({"all": frame.groupby("group")["tweets"].sum()})
     if "account_class" in frame.columns:
         by_class = frame.pivot_table(
             index="group", columns="account_class", values="tweets", aggfunc="sum", fill_value=0
         )
         table = table.join(by_class)
-    table = table.reindex([*MAIN_LANGUAGES, "other"], fill_value=0)
+    table = table.reindex([*main, "other"], fill_value=0)
     return table / table.sum().replace(0, float("nan"))
 
 
@@ -78,7 +85,7 @@ def language_chart(languages: pd.DataFrame) -> str:
     shares = language_shares(languages).fillna(0.0)
     return bar_chart(
         "Language of campaign tweets (share of tweets)",
-        list(shares.index),
+        [language_name(code) for code in shares.index],
         {str(column): list(shares[column]) for column in shares.columns},
     )
 

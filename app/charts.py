@@ -5,6 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from botwatch import readable
+
 CLASS_SCALE = alt.Scale(
     domain=["bot", "human", "unscored"], range=["#d62728", "#1f77b4", "#9e9e9e"]
 )
@@ -54,17 +56,19 @@ def hourly_activity(hourly: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
 
 
 def language_split(languages: pd.DataFrame) -> alt.Chart:
-    """Campaign tweets per language, split by account class."""
-    order = languages.groupby("lang")["tweets"].sum().sort_values(ascending=False).index.tolist()
+    """Campaign tweets per language (named for readers), split by account class."""
+    languages = languages.assign(language=languages["lang"].map(readable.language_name))
+    totals = languages.groupby("language")["tweets"].sum().sort_values(ascending=False)
+    order = totals.index.tolist()
     return (
         alt.Chart(languages)
         .mark_bar()
         .encode(
-            y=alt.Y("lang:N", title="Language", sort=order),
-            x=alt.X("tweets:Q", title="Tweets"),
+            y=alt.Y("language:N", title="Language", sort=order),
+            x=alt.X("tweets:Q", title="Campaign tweets"),
             color=alt.Color("account_class:N", scale=CLASS_SCALE, legend=CLASS_LEGEND),
             tooltip=[
-                alt.Tooltip("lang:N", title="Language"),
+                alt.Tooltip("language:N", title="Language"),
                 alt.Tooltip("account_class:N", title="Class"),
                 alt.Tooltip("tweets:Q", title="Tweets", format=","),
                 alt.Tooltip("share_of_campaign:Q", title="Share of campaign", format=".1%"),
@@ -82,7 +86,11 @@ def creation_cohorts(cohorts: pd.DataFrame) -> alt.Chart:
         .mark_bar(opacity=0.8)
         .encode(
             x=alt.X("yearmonth(cohort_month):T", title="Account created"),
-            y=alt.Y("share_of_class:Q", title="Share of the class", axis=alt.Axis(format="%")),
+            y=alt.Y(
+                "share_of_class:Q",
+                title="Share of the class's promoters",
+                axis=alt.Axis(format="%"),
+            ),
             color=alt.Color("account_class:N", scale=CLASS_SCALE, legend=CLASS_LEGEND),
             xOffset="account_class:N",
             tooltip=[
@@ -102,8 +110,17 @@ def threshold_curve(curve: pd.DataFrame, threshold: float | None) -> alt.LayerCh
         alt.Chart(curve)
         .mark_line(point=True)
         .encode(
-            x=alt.X("threshold:Q", title="Classification threshold"),
-            y=alt.Y("bot_share:Q", title="Bot share among promoters", axis=alt.Axis(format="%")),
+            x=alt.X(
+                "threshold:Q",
+                title="Classification threshold (bot score, 0–1)",
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            y=alt.Y(
+                "bot_share:Q",
+                title="Bot share among promoters",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
             tooltip=[
                 alt.Tooltip("threshold:Q", format=".2f"),
                 alt.Tooltip("bot_share:Q", title="Bot share", format=".1%"),
@@ -125,14 +142,18 @@ def reasons(contributions: pd.DataFrame) -> alt.Chart:
     frame = contributions.assign(
         direction=contributions["contribution"]
         .ge(0)
-        .map({True: "towards bot", False: "towards human"})
+        .map({True: "towards bot", False: "towards human"}),
+        label=[
+            f"{readable.feature_label(f)} = {readable.feature_value(v)}"
+            for f, v in zip(contributions["feature"], contributions["value"], strict=True)
+        ],
     )
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("feature:N", title=None, sort=None, axis=alt.Axis(labelLimit=240)),
-            x=alt.X("contribution:Q", title="Contribution to the score"),
+            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("contribution:Q", title="Contribution to the score (log-odds)"),
             color=alt.Color(
                 "direction:N",
                 scale=alt.Scale(
@@ -140,7 +161,10 @@ def reasons(contributions: pd.DataFrame) -> alt.Chart:
                 ),
                 legend=alt.Legend(title=None, orient="top"),
             ),
-            tooltip=["feature:N", "value:N", alt.Tooltip("contribution:Q", format="+.3f")],
+            tooltip=[
+                alt.Tooltip("label:N", title="Feature"),
+                alt.Tooltip("contribution:Q", title="Contribution", format="+.3f"),
+            ],
         )
         .properties(autosize=FIT_WIDTH, height=28 * len(frame))
     )
@@ -174,17 +198,25 @@ def account_activity(daily: pd.DataFrame) -> alt.Chart:
 
 
 def score_histogram(distribution: pd.DataFrame, threshold: float | None) -> alt.LayerChart:
+    """Accounts per bot-score bin (``bin_low, bin_high, account_class, accounts``, binned by the
+    mart), stacked by class, with the threshold as a dashed rule."""
     bars = (
         alt.Chart(distribution)
         .mark_bar(opacity=0.85)
         .encode(
-            x=alt.X("bin_start:Q", title="Bot score", bin=alt.Bin(step=0.05, extent=[0, 1])),
+            x=alt.X(
+                "bin_low:Q",
+                title="Bot score (0 = surely human, 1 = surely a bot)",
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            x2="bin_high:Q",
             y=alt.Y("accounts:Q", title="Accounts", stack=True),
             color=alt.Color("account_class:N", scale=CLASS_SCALE, legend=CLASS_LEGEND),
             tooltip=[
-                alt.Tooltip("bin_start:Q", title="From score", format=".2f"),
-                "account_class:N",
-                alt.Tooltip("accounts:Q", format=","),
+                alt.Tooltip("bin_low:Q", title="Score from", format=".2f"),
+                alt.Tooltip("bin_high:Q", title="to", format=".2f"),
+                alt.Tooltip("account_class:N", title="Class"),
+                alt.Tooltip("accounts:Q", title="Accounts", format=","),
             ],
         )
     )
@@ -199,7 +231,10 @@ def score_histogram(distribution: pd.DataFrame, threshold: float | None) -> alt.
 
 
 def calibration(
-    curve: pd.DataFrame, predicted: str, observed: str, group: str | None
+    curve: pd.DataFrame,
+    predicted: str = "mean_predicted",
+    observed: str = "observed_rate",
+    group: str | None = None,
 ) -> alt.LayerChart:
     """A reliability diagram: observed bot frequency against predicted score, with the diagonal."""
     diagonal = (

@@ -4,6 +4,10 @@ The snapshot in force is resolved once per script run (``resolve``) and every qu
 to that folder, so a publish in the middle of a render never mixes two snapshots. Query results are
 cached under the snapshot's folder, so a new publish is a new cache key. Values from users always
 travel as bound parameters (``params``), never inside the SQL text.
+
+A snapshot is opened only if it keeps the contract of ``botwatch.published`` (every declared table
+and column, of the declared type): the pages then read tables and columns by those names and never
+have to guess or fall back.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from botwatch import paths, snapshot
+from botwatch import paths, published, snapshot
 
 MODEL_CARD = "model_card.md"
 NETWORKS = "networks"
@@ -27,13 +31,16 @@ class SnapshotUnavailable(RuntimeError):
     """Nothing has been published yet, or the snapshot in force cannot be opened."""
 
 
+class SnapshotIncompatible(SnapshotUnavailable):
+    """The snapshot in force does not keep the contract this app reads (another version)."""
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    """One published snapshot: its folder, manifest and the tables its database holds."""
+    """One published snapshot that keeps the contract: its folder and manifest."""
 
     folder: Path
-    manifest: dict[str, Any]
-    tables: frozenset[str] = field(default_factory=frozenset)
+    manifest: dict[str, Any] = field(default_factory=dict)
 
     @property
     def snapshot_id(self) -> str:
@@ -43,18 +50,8 @@ class Snapshot:
     def database(self) -> Path:
         return self.folder / snapshot.DATABASE
 
-    def has(self, table: str) -> bool:
-        return table in self.tables
-
-    def find_tables(self, *fragments: str) -> list[str]:
-        """Tables whose name contains every fragment (names of newer tables may vary slightly)."""
-        return sorted(t for t in self.tables if all(f in t for f in fragments))
-
     def query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> pd.DataFrame:
         return cached_query(str(self.folder), sql, tuple(params))
-
-    def columns(self, table: str) -> list[str]:
-        return table_columns(str(self.folder), table)
 
     def network_files(self, campaign_id: str) -> list[Path]:
         """The campaign's networks (GraphML, GEXF) written into this snapshot."""
@@ -79,6 +76,8 @@ def resolve(publish_dir: Path | None = None, attempts: int = 3) -> Snapshot:
             break
         try:
             return load(folder)
+        except SnapshotIncompatible:
+            raise
         except SnapshotUnavailable:
             continue  # pruned between resolving `current` and opening it: resolve again
     raise SnapshotUnavailable(
@@ -89,8 +88,15 @@ def resolve(publish_dir: Path | None = None, attempts: int = 3) -> Snapshot:
 
 def load(folder: Path) -> Snapshot:
     connection(str(folder))  # open (or keep) it now: it stays readable if the folder is pruned
-    tables = list_tables(str(folder))
-    return Snapshot(folder=folder, manifest=read_manifest(str(folder)), tables=tables)
+    problems = contract_violations(str(folder))
+    if problems:
+        raise SnapshotIncompatible(
+            f"The snapshot in {folder} was published by another version of botwatch: "
+            f"{len(problems)} difference(s) from the tables this app reads, e.g. "
+            f"{'; '.join(problems[:3])}. Run the pipeline (`make run`) to publish a snapshot "
+            "of this version, then reload this page."
+        )
+    return Snapshot(folder=folder, manifest=read_manifest(str(folder)))
 
 
 @st.cache_resource(max_entries=snapshot.KEEP + 1, show_spinner=False)
@@ -115,20 +121,13 @@ def read_manifest(folder: str) -> dict[str, Any]:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def list_tables(folder: str) -> frozenset[str]:
-    frame = run_query(folder, "SELECT table_name FROM information_schema.tables")
-    return frozenset(frame["table_name"])
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def table_columns(folder: str, table: str) -> list[str]:
-    frame = run_query(
-        folder,
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-        "ORDER BY ordinal_position",
-        (table,),
-    )
-    return list(frame["column_name"])
+def contract_violations(folder: str) -> list[str]:
+    """How the snapshot's database differs from ``botwatch.published`` (empty: it keeps it)."""
+    cursor = connection(folder).cursor()
+    try:
+        return published.violations(published.database_columns(cursor))
+    finally:
+        cursor.close()
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -148,9 +147,3 @@ def files_starting_with(folder: Path, prefix: str) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.is_file() and p.name.startswith(prefix))
-
-
-def quoted(table: str) -> str:
-    """A table name for SQL text. Only names read from the snapshot's own catalogue are passed here,
-    never user input; quoting keeps odd names safe anyway."""
-    return '"' + table.replace('"', '""') + '"'

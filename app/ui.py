@@ -85,8 +85,9 @@ def freshness(snap: Snapshot) -> None:
     )
 
 
-def not_in_snapshot(what: str) -> None:
-    st.info(f"{what} is not in this snapshot (it comes with a later version of the pipeline).")
+def no_rows(what: str) -> None:
+    """Say that a section has nothing to show for this campaign (its table has no rows for it)."""
+    st.info(f"{what}: nothing to show for this campaign in this snapshot.")
 
 
 def slug(text: str) -> str:

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.assets import analytics, dbt, ingest, ml, publish, reports
-from orchestration.checks import gx_checks
+from orchestration.checks import classifier_checks, gx_checks
 from orchestration.jobs import all_assets_job
 from orchestration.resources import build_resources
 from orchestration.schedules import daily_full_refresh
@@ -11,7 +11,7 @@ from orchestration.sensors import landing_files_sensor
 
 defs = dg.Definitions(
     assets=dg.load_assets_from_modules([ingest, dbt, ml, analytics, publish, reports]),
-    asset_checks=dg.load_asset_checks_from_modules([gx_checks]),
+    asset_checks=dg.load_asset_checks_from_modules([gx_checks, classifier_checks]),
     jobs=[all_assets_job],
     sensors=[landing_files_sensor],
     schedules=[daily_full_refresh],

@@ -165,6 +165,17 @@ def _lognormal(rng: np.random.Generator, dists: list[Dist]) -> np.ndarray:
     return medians * np.exp(sigmas * rng.standard_normal(len(dists)))
 
 
+def within_age_range(age: np.ndarray, max_age_days: np.ndarray) -> np.ndarray:
+    """Ages between 1 day and ``max_age_days`` (the account cannot be older than the oldest
+    account the simulator creates). A draw beyond the maximum is wrapped back into the range, not
+    clipped to it: clipping gave every such account the same creation date, a spike of accounts
+    "created" on the floor date (January 2007) that no real collection shows. No random draw is
+    added, so the rest of a seeded simulation is unchanged."""
+    span = np.maximum(max_age_days - 1.0, 1e-9)
+    wrapped = 1.0 + np.mod(age - 1.0, span)
+    return np.where(age > max_age_days, wrapped, np.maximum(age, 1.0))
+
+
 def draw_traits(
     rng: np.random.Generator,
     is_bot: np.ndarray,
@@ -193,7 +204,7 @@ def draw_traits(
     age = _lognormal(rng, [p["age_days"] for p in age_params])
     new_human = (~looks["age"]) & (rng.random(n) < 0.08)
     age = np.where(new_human, rng.uniform(5, 150, n), age)
-    age = np.clip(age, 1.0, max_age_days)
+    age = within_age_range(age, max_age_days)
 
     social = params("social")
     followers = _lognormal(rng, [p["followers"] for p in social])

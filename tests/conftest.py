@@ -15,6 +15,10 @@ import pytest
 from botwatch.paths import PROJECT_ROOT, SHARED_DATA_DIR
 
 PIPELINE_TWEETS = int(os.environ.get("BOTWATCH_TEST_TWEETS", "12000"))
+# For iterating on the app or the report: the folder of a run this fixture made earlier (it keeps
+# its output in RUN_OUTPUT), reused instead of running the pipeline again. Unset, a run is made.
+REUSE_PIPELINE_ROOT = "BOTWATCH_TEST_PIPELINE_ROOT"
+RUN_OUTPUT = "run-output.txt"
 PIPELINE_GROUP = "pipeline"
 
 
@@ -107,6 +111,12 @@ def prepare_dbt_manifest() -> None:
 @pytest.fixture(scope="session")
 def pipeline_snapshot(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
     """The real pipeline, materialised once on a small simulated campaign."""
+    reused = os.environ.get(REUSE_PIPELINE_ROOT)
+    if reused:
+        root = Path(reused)
+        return PipelineRun(
+            root=root, env=pipeline_env(root), output=(root / RUN_OUTPUT).read_text()
+        )
     root = tmp_path_factory.mktemp("pipeline")
     env = pipeline_env(root)
     prepare_dbt_manifest()
@@ -122,7 +132,9 @@ def pipeline_snapshot(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
         env=env,
     )
     completed = run_module("orchestration.materialize_all", env=env)
-    return PipelineRun(root=root, env=env, output=completed.stdout + completed.stderr)
+    output = completed.stdout + completed.stderr
+    (root / RUN_OUTPUT).write_text(output)
+    return PipelineRun(root=root, env=env, output=output)
 
 
 # CI sets this: there a missing ../shared/data is an error, never a quiet skip.
@@ -140,6 +152,10 @@ def shared_data() -> Path:
     return SHARED_DATA_DIR
 
 
+# tryfirst: xdist names each item's group from its xdist_group marker in its own
+# pytest_collection_modifyitems; run after it, the marker came too late and every worker ran the
+# pipeline fixture for itself.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if _skip_real_data():
         skip = pytest.mark.skip(reason=f"real third-party data not found at {SHARED_DATA_DIR}")

@@ -62,18 +62,65 @@ def report_inputs():
         "bot_share_low": low,
         "bot_share_high": high,
         "threshold": 0.5,
-        "reused_bots": 57,
+        "adjusted_share": 0.21,
+        "adjusted_low": 0.17,
+        "adjusted_high": 0.26,
+        "adjusted_method": "adjusted classify-and-count",
+        "top_language": "en",
+        "top_language_tweets": 1_300,
+        "second_language": "fr",
+        "second_language_tweets": 1_000,
+        "reused_bots": [("US election 2016", 57)],
         "min_dormancy_days": 150,
         "coordinated_groups": 2,
         "coordinated_accounts": 41,
+        "peak_hour": pd.Timestamp("2017-05-05 19:00"),
+        "peak_hour_tweets": 1_800,
+        "missed_tweets": 57,
     }
     groups = pd.DataFrame(
         {
-            "group_id": [1, 2],
-            "method": ["co_retweet", "co_retweet"],
-            "size": [33, 8],
-            "bot_share": [0.03, 0.75],
-            "top_content": ["rt:42 (300); #MacronLeaks (120)", "#<script>alert(1)</script>|x"],
+            "group_id": [2, 1],
+            "group_label": ["Synchronised group 1", "Co-retweet group 1"],
+            "method": ["pacheco2021_sync", "pacheco2021_coretweet"],
+            "size": [8, 33],
+            "bot_share": [0.75, 0.03],
+            "top_content": ["#<script>alert(1)</script>|x", "rt:42 (300); #MacronLeaks (120)"],
+        }
+    )
+    reused = pd.DataFrame(
+        {
+            "user_id": ["7", "8", "9"],
+            "screen_name": ["not_a_reused_bot", "short_silence", "long_silence"],
+            "earlier_campaign": "US election 2016",
+            "dormant_from": pd.to_datetime(["2016-11-01", "2016-11-05", "2016-11-02"]),
+            "dormant_until": pd.to_datetime(["2017-05-01", "2017-04-30", "2017-05-02"]),
+            "dormant_days": [181, 171, 188],
+            "statuses_while_dormant": [900, 2, 0],
+            "bot_score": [0.008, 0.81, 0.93],
+            "is_reused_bot": [False, True, True],
+            "account_class": ["human", "bot", "bot"],
+            "later_campaign_tweets": [4, 9, 12],
+        }
+    )
+    amplified = pd.DataFrame(
+        {
+            "rank": [26, 11, 1, 39],
+            "screen_name": ["d", "b", "a", "e"],
+            "account_class": "human",
+            "retweets_received": [10, 30, 90, 5],
+            "retweets_from_bots": [3, 12, 60, 1],
+            "retweets_from_humans": [7, 18, 30, 4],
+            "bot_retweeters": [3, 9, 20, 1],
+            "bot_amplification_share": [0.3, 0.4, 0.67, 0.2],
+        }
+    )
+    hashtags = pd.DataFrame(
+        {
+            "audience": ["non_promoters"] * 3 + ["promoters"] * 2,
+            "hashtag": ["football", "weather", "music", "frexit", "marine2017"],
+            "share_of_audience": [0.2, 0.1, 0.05, 0.4, 0.3],
+            "rank": [1, 2, 3, 1, 2],
         }
     )
     tables = {
@@ -82,23 +129,38 @@ def report_inputs():
         "languages": languages,
         "threshold_curve": threshold_sensitivity(scores),
         "coordinated_groups": groups,
-        "reused_bots": pd.DataFrame({"user_id": ["7", "8"], "dormant_days": [171, 188]}),
+        "reused_bots": reused,
+        "amplified_accounts": amplified,
+        "promoter_hashtags": hashtags,
     }
     return summary, tables
+
+
+EVALUATION = pd.DataFrame(
+    {
+        "evaluation": "leave one labelled dataset out",
+        "test": ["cresci-2017"],
+        "auc": [0.968],
+        "accuracy": [0.921],
+        "recall": [0.9],
+        "false_positive_rate": [0.04],
+    }
+)
 
 
 def test_headline_numbers_are_in_both_renderings():
     summary, tables = report_inputs()
     markdown, html = render_report(CAMPAIGN, summary, tables, RUN_DATE)
     share = f"{summary['bot_share']:.1%}"
-    interval = f"95% CI {summary['bot_share_low']:.1%} – {summary['bot_share_high']:.1%}"
+    interval = f"95% interval {summary['bot_share_low']:.1%} – {summary['bot_share_high']:.1%}"
     for text in (markdown, html):
         assert "2,400" in text and "2,000" in text
         assert share in text and interval in text
-        assert "en 54.2% / fr 41.7% / other 4.2%" in text  # (1300, 1000, 100) of 2400
-        assert "Reused bots (dormant ≥ 150 days)" in text and "57" in text
-        assert "2 (41 accounts)" in text
-        assert "2017-05-05 19:00 (1,800 tweets)" in text  # the peak hour, both classes
+        assert "21.0% (95% interval 17.0% – 26.0%)" in text  # the estimated share
+        assert "English 1,300, French 1,000" in text
+        assert "Reused bots (from US election 2016, silent ≥ 150 days)" in text and "57" in text
+        assert "2 (41 distinct accounts)" in text
+        assert "2017-05-05 19:00 (1,800 tweets)" in text  # the peak hour of the summary
         assert "media blackout" in text
 
 
@@ -124,7 +186,7 @@ def test_data_cannot_inject_markup_or_break_tables():
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     group_row = next(line for line in markdown.splitlines() if "alert(1)" in line)
-    assert group_row.count("|") == 6  # five columns: the pipe in the data was escaped
+    assert group_row.count("|") == 8  # seven columns: the pipe in the data was escaped
 
 
 def test_report_files_are_dated_per_campaign(tmp_path):
@@ -144,11 +206,11 @@ def test_report_files_are_dated_per_campaign(tmp_path):
 def test_missing_figures_show_as_not_available():
     seed_row = {"campaign_id": "x", "start_at": "2017-04-27 00:00", "end_at": "2017-05-07 23:59"}
     assert (
-        "window 2017-04-27 00:00 – 2017-05-07 23:59 UTC"
+        "Window 2017-04-27 00:00 – 2017-05-07 23:59 UTC"
         in render_report(seed_row, {}, {}, RUN_DATE)[0]
     )
     markdown, _ = render_report({"campaign_id": "empty"}, {}, {}, RUN_DATE)
-    assert "window" not in markdown
+    assert "Window" not in markdown
     assert "| Campaign tweets | n/a |" in markdown
     assert "<svg" not in markdown
 
@@ -156,11 +218,15 @@ def test_missing_figures_show_as_not_available():
 def test_warehouse_types_render_like_python_ones():
     """Frames from DuckDB bring numpy scalars, pd.NA and arrays for list columns."""
     summary, tables = report_inputs()
-    summary |= {"tweets": np.int64(2_400), "reused_bots": pd.NA, "threshold": np.float64(0.5)}
-    tables["coordinated_groups"]["top_content"] = [np.array(["rt:1", "#a"]), np.array([])]
+    summary |= {
+        "tweets": np.int64(2_400),
+        "reused_bots": [("US election 2016", pd.NA)],
+        "threshold": np.float64(0.5),
+    }
+    tables["coordinated_groups"]["top_content"] = [np.array([]), np.array(["rt:1", "#a"])]
     markdown, _ = render_report(CAMPAIGN, summary, tables, RUN_DATE)
     assert "| Campaign tweets | 2,400 |" in markdown
-    assert "| Reused bots (dormant ≥ 150 days) | n/a |" in markdown
+    assert "| Reused bots (from US election 2016, silent ≥ 150 days) | n/a |" in markdown
     assert "| rt:1, #a |" in markdown
 
 
@@ -177,3 +243,79 @@ def test_rows_in_any_order_draw_a_clean_curve_and_the_campaign_column_is_not_rep
     groups = tables["coordinated_groups"].assign(campaign_id="macronleaks")
     markdown, _ = render_report(CAMPAIGN, summary, {"coordinated_groups": groups}, RUN_DATE)
     assert "campaign_id" not in markdown
+
+
+def table_after(markdown: str, heading: str) -> list[list[str]]:
+    """The rows (header first) of the first Markdown table after a heading."""
+    lines = markdown.split(f"## {heading}", 1)[1].splitlines()
+    rows = [line for line in lines if line.startswith("|")]
+    block = []
+    for line in lines:
+        if line.startswith("|"):
+            block.append(line)
+        elif block:
+            break
+    del rows
+    return [
+        [cell.strip() for cell in line.strip("|").split("|")] for line in block if "---" not in line
+    ]
+
+
+def test_tables_are_sorted_by_meaning_with_plain_headers_and_at_most_seven_columns():
+    summary, tables = report_inputs()
+    markdown, _ = render_report(CAMPAIGN, summary, tables, RUN_DATE)
+    reused = table_after(markdown, "Reused bots")
+    assert reused[0] == [
+        "Account",
+        "Earlier campaign",
+        "Silent from (UTC)",
+        "Silent until (UTC)",
+        "Days silent",
+        "Tweets counted while silent",
+        "Bot score",
+    ]
+    # reused bots only (not the human), the longest silent first
+    assert [row[0] for row in reused[1:]] == ["long_silence", "short_silence"]
+    amplified = table_after(markdown, "Accounts whose content bots amplified most")
+    assert [row[0] for row in amplified[1:]] == ["1", "11", "26", "39"]
+    groups = table_after(markdown, "Coordinated groups")
+    assert [row[0] for row in groups[1:]] == ["Co-retweet group 1", "Synchronised group 1"]
+    events = table_after(markdown, "Volume over time")
+    assert [row[1] for row in events[1:]] == ["leak", "media blackout"]
+    hashtags = table_after(markdown, "What promoters talked about outside the campaign")
+    assert hashtags[0] == [
+        "Rank",
+        "Promoters' hashtag",
+        "Share of promoters",
+        "Others' hashtag",
+        "Share of others",
+    ]
+    assert hashtags[1] == ["1", "frexit", "40.0%", "football", "20.0%"]
+    assert hashtags[3] == ["3", "", "", "music", "5.0%"]
+    for line in markdown.splitlines():
+        if line.startswith("|"):
+            assert line.count("|") <= 8, line
+            assert "_id" not in line and "is_reused_bot" not in line, line
+
+
+def test_the_methods_box_says_how_the_numbers_were_made():
+    summary, tables = report_inputs()
+    markdown, html = render_report(CAMPAIGN, summary, tables, RUN_DATE, evaluation=EVALUATION)
+    assert '<section class="methods">' in html
+    for text in (markdown, html):
+        assert "How these numbers were made" in text
+        assert "at least **0.50**" in markdown or "<strong>0.50</strong>" in text
+        assert "Adjusted classify-and-count" in text
+        assert "cresci-2017: ROC AUC 0.968, accuracy 0.921" in text
+        assert "Limits" in text and "57 matching tweets" in text
+    before_methods = html.split('<section class="methods">')[0]
+    assert "Headline" in before_methods and "<svg" not in before_methods
+
+
+def test_the_html_is_made_for_phones_and_offline():
+    summary, tables = report_inputs()
+    _, html = render_report(CAMPAIGN, summary, tables, RUN_DATE)
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "@media (max-width:600px)" in html
+    assert html.count('<div class="table"><table>') == html.count("<table>")
+    assert "max-width:100%" in html  # charts shrink to the screen

@@ -1,24 +1,19 @@
-"""Every page of the app, run by Streamlit's AppTest on a snapshot in a temporary folder: the
-numbers it shows are the snapshot's, deep links work, and bad input gets a message, not a
-traceback. The pipeline's own snapshot is used where the lead's fixture provides it."""
+"""Every page of the app, run by Streamlit's AppTest on the snapshot a real pipeline run
+published: the numbers it shows are the snapshot's, deep links work, readers see plain labels,
+and bad input gets a message, not a traceback."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
-from app_snapshot_factory import (
-    NEWER_TABLES,
-    REUSED_BOT,
-    busiest_campaign_and_top_bot,
-    publish_test_snapshot,
-)
+from pipeline_snapshots import busiest_campaign_and_top_bot, one, republish
 from streamlit.testing.v1 import AppTest
 
 from app import format as fmt
 from botwatch import snapshot
 from botwatch.paths import PROJECT_ROOT
+from botwatch.readable import language_name
 
 ENTRY = PROJECT_ROOT / "app" / "streamlit_app.py"
 PAGES = ("accounts", "reused_bots", "coordination", "model", "data_quality")
@@ -26,7 +21,7 @@ PAGES = ("accounts", "reused_bots", "coordination", "model", "data_quality")
 
 def open_app(publish_dir: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None, **query):
     monkeypatch.setenv("BOTWATCH_PUBLISH_DIR", str(publish_dir))
-    app = AppTest.from_file(str(ENTRY), default_timeout=120)
+    app = AppTest.from_file(str(ENTRY), default_timeout=180)
     app.query_params.update(query)
     app.run()
     if page:
@@ -44,93 +39,139 @@ def texts(app: AppTest) -> str:
     return "\n".join(str(p.value) for p in parts)
 
 
-def summary_row(publish_dir: Path, campaign_id: str) -> dict:
-    database = snapshot.current_dir(publish_dir) / snapshot.DATABASE
-    with duckdb.connect(str(database), read_only=True) as con:
-        frame = con.execute(
-            "SELECT * FROM fct_campaign_summary WHERE campaign_id = ?", [campaign_id]
-        ).df()
-    return frame.iloc[0].to_dict()
-
-
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    publish_dir = tmp_path_factory.mktemp("published")
-    publish_test_snapshot(publish_dir)
-    return publish_dir
+def published(pipeline_snapshot) -> Path:
+    return pipeline_snapshot.publish_dir
 
 
-def test_overview_shows_the_snapshot_numbers(published, monkeypatch) -> None:
-    app = open_app(published, monkeypatch, campaign="macronleaks")
-    row = summary_row(published, "macronleaks")
+def summary_of(published: Path, campaign_id: str) -> dict:
+    tweets, promoters, bots = one(
+        published,
+        "SELECT tweets, promoters, bot_promoters FROM fct_campaign_summary WHERE campaign_id = ?",
+        [campaign_id],
+    )
+    estimate, low, high, adjusted = one(
+        published,
+        "SELECT estimate, ci_low, ci_high, adjusted_estimate FROM bot_share_intervals "
+        "WHERE campaign_id = ?",
+        [campaign_id],
+    )
+    return {
+        "tweets": tweets,
+        "promoters": promoters,
+        "bots": bots,
+        "counted": estimate,
+        "interval": fmt.percent_interval(estimate, low, high),
+        "estimated": adjusted,
+    }
+
+
+def test_overview_first_screen_has_the_headline_with_interval_and_method(
+    published, monkeypatch
+) -> None:
+    campaign_id, *_ = busiest_campaign_and_top_bot(published)
+    app = open_app(published, monkeypatch, campaign=campaign_id)
+    expected = summary_of(published, campaign_id)
     shown = metrics(app)
-    assert shown["Tweets"] == fmt.count(row["tweets"])
-    assert shown["Promoters"] == fmt.count(row["promoters"])
-    assert shown["Bot share among promoters"] == fmt.percent(row["bot_share_among_promoters"])
-    assert "95% CI" in texts(app)
-    assert app.query_params["campaign"] == "macronleaks"
+    assert shown["Tweets"] == fmt.count(expected["tweets"])
+    assert shown["Promoters"] == fmt.count(expected["promoters"])
+    assert shown["Bot promoters"] == fmt.count(expected["bots"])
+    assert shown["Bot share, counted"] == fmt.percent(expected["counted"])
+    assert shown["Bot share, estimated"] == fmt.percent(expected["estimated"])
+    words = texts(app)
+    assert f"Counted: {expected['interval']}" in words
+    assert "Estimated:" in words and "adjusted classify-and-count" in words.lower()
+    assert app.query_params["campaign"] == campaign_id
     # hours, languages, threshold curve, creation cohorts
     assert len(app.get("vega_lite_chart")) == 4
-    assert "came" in texts(app) and "hours after “leak posted”" in texts(app)
+    assert "0 hours after" not in words
     downloads = [b.proto.label for b in app.get("download_button")]
-    assert downloads == ["macronleaks-2026-11-28.md"]
+    assert any(label.startswith(f"{campaign_id}-") for label in downloads), downloads
+
+
+def test_language_tiles_follow_each_campaigns_languages(published, monkeypatch) -> None:
+    for campaign_id in ("macronleaks", "us2016"):
+        top, second = one(
+            published,
+            "SELECT top_language, second_language FROM fct_campaign_summary WHERE campaign_id = ?",
+            [campaign_id],
+        )
+        app = open_app(published, monkeypatch, campaign=campaign_id)
+        tiles = {label for label in metrics(app) if label.startswith("Tweets in ")}
+        tiles.discard("Tweets in the peak hour")
+        assert tiles == {f"Tweets in {language_name(code)}" for code in (top, second)}, tiles
+        if "fr" not in (top, second):
+            assert "Tweets in French" not in tiles, campaign_id
 
 
 def test_every_page_renders_without_exception(published, monkeypatch) -> None:
-    app = open_app(published, monkeypatch, campaign="macronleaks")
+    campaign_id, *_ = busiest_campaign_and_top_bot(published)
+    app = open_app(published, monkeypatch, campaign=campaign_id)
     for page in PAGES:
         app.switch_page(f"views/{page}.py").run()
         assert not app.exception, (page, [e.value for e in app.exception])
         assert app.title, page
 
 
-def test_coordination_offers_the_network_files(published, monkeypatch) -> None:
-    app = open_app(published, monkeypatch, "coordination", campaign="macronleaks")
+def test_coordination_page_counts_accounts_once_with_readable_group_labels(
+    published, monkeypatch
+) -> None:
+    campaign_id, *_ = busiest_campaign_and_top_bot(published)
+    app = open_app(published, monkeypatch, "coordination", campaign=campaign_id)
+    (accounts,) = one(
+        published,
+        "SELECT accounts_in_groups FROM coordination_summary WHERE campaign_id = ?",
+        [campaign_id],
+    )
+    assert metrics(app)["Accounts in groups"] == fmt.count(accounts)
+    groups = next(box for box in app.selectbox if box.label == "Group")
+    assert groups.options[0].startswith(("Co-retweet group ", "Synchronised group "))
     downloads = [b.proto.label for b in app.get("download_button")]
-    assert "macronleaks-coordination.graphml" in downloads
+    assert any(label.endswith(".graphml") for label in downloads), downloads
 
 
 def test_campaign_deep_link_selects_it_and_an_unknown_one_is_named(published, monkeypatch) -> None:
     app = open_app(published, monkeypatch, campaign="us2016")
     assert app.sidebar.selectbox[0].value == "us2016"
-    assert metrics(app)["Tweets"] == fmt.count(summary_row(published, "us2016")["tweets"])
+    assert metrics(app)["Tweets"] == fmt.count(summary_of(published, "us2016")["tweets"])
     unknown = open_app(published, monkeypatch, campaign="no-such-campaign")
     assert "not in this snapshot" in "\n".join(w.value for w in unknown.sidebar.warning)
 
 
-def test_empty_campaign_gets_a_message(published, monkeypatch) -> None:
-    app = open_app(published, monkeypatch, campaign="quietcamp")
-    assert "No tweets of this snapshot matched this campaign" in texts(app)
-    accounts = open_app(published, monkeypatch, "accounts", campaign="quietcamp")
-    assert "No bot promoted this campaign" in texts(accounts)
-
-
 def test_account_deep_link_shows_the_profile(published, monkeypatch) -> None:
+    user_id, name, score, tweets = one(
+        published,
+        "SELECT d.user_id, d.screen_name, d.bot_score, d.tweets_collected "
+        "FROM fct_reused_bots AS r JOIN dim_accounts AS d USING (user_id) WHERE r.is_reused_bot "
+        "ORDER BY r.dormant_days DESC, d.user_id LIMIT 1",
+    )
     app = open_app(published, monkeypatch, "accounts", campaign="macronleaks")
-    app.query_params["account"] = "reused_bot"
-    app.session_state["account_query"] = "reused_bot"
+    app.query_params["account"] = name
+    app.session_state["account_query"] = name
     app.run()
     assert not app.exception
     shown = metrics(app)
-    database = snapshot.current_dir(published) / snapshot.DATABASE
-    with duckdb.connect(str(database), read_only=True) as con:
-        score, tweets = con.execute(
-            "SELECT bot_score, tweets_collected FROM dim_accounts WHERE user_id = ?", [REUSED_BOT]
-        ).fetchone()
     assert shown["Bot score"] == fmt.score(score)
     assert shown["Tweets collected"] == fmt.count(tweets)
     assert "Longest silence" in texts(app)
-    assert app.query_params["account"] == "reused_bot"
+    assert f"https://x.com/i/user/{user_id}" in texts(app)
+    assert app.query_params["account"] == name
 
 
 def test_account_search_box_and_unknown_account(published, monkeypatch) -> None:
+    _, _, bot_name, bot_score = busiest_campaign_and_top_bot(published)
     app = open_app(published, monkeypatch, "accounts", campaign="macronleaks")
-    app.text_input(key="account_query").input(REUSED_BOT).run()
-    assert metrics(app)["Bot score"] != fmt.MISSING
+    app.text_input(key="account_query").input(bot_name).run()
+    assert metrics(app)["Bot score"] == fmt.score(bot_score)
     app.text_input(key="account_query").input("'; DROP TABLE dim_accounts; --").run()
     assert not app.exception
     assert "No account called or numbered" in texts(app)
-    app.text_input(key="account_query").input("acct_1").run()  # several match: a picker
+    (common,) = one(
+        published,
+        "SELECT substr(screen_name, 2, 2) FROM dim_accounts WHERE length(screen_name) > 4 "
+        "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+    )
+    app.text_input(key="account_query").input(common).run()  # several contain it: a picker
     assert any(s.label == "Several accounts match" for s in app.selectbox)
 
 
@@ -139,36 +180,15 @@ def test_missing_snapshot_is_a_message(tmp_path, monkeypatch) -> None:
     assert "No snapshot has been published" in texts(app)
 
 
-def test_an_older_snapshot_without_newer_tables_degrades(tmp_path, monkeypatch) -> None:
-    publish_test_snapshot(tmp_path, omit=NEWER_TABLES, model_card=None)
-    app = open_app(tmp_path, monkeypatch, campaign="macronleaks")
-    assert "not in this snapshot" in texts(app)
-    for page in PAGES:
-        app.switch_page(f"views/{page}.py").run()
-        assert not app.exception, (page, [e.value for e in app.exception])
-        if page != "accounts":
-            assert "not in this snapshot" in texts(app), page
+def test_a_snapshot_of_another_version_is_a_message_not_an_empty_page(
+    published, tmp_path, monkeypatch
+) -> None:
+    import duckdb
 
-
-def test_pages_on_the_pipeline_snapshot(pipeline_snapshot, monkeypatch) -> None:
-    publish_dir = pipeline_snapshot.publish_dir
-    campaign_id, tweets, bot_name, bot_score = busiest_campaign_and_top_bot(publish_dir)
-    app = open_app(publish_dir, monkeypatch)
-    assert app.sidebar.selectbox[0].value == campaign_id
-    assert metrics(app)["Tweets"] == fmt.count(tweets)
-    for page in PAGES:
-        app.switch_page(f"views/{page}.py").run()
-        assert not app.exception, (page, [e.value for e in app.exception])
-    app.switch_page("views/accounts.py").run()
-    app.text_input(key="account_query").input(bot_name).run()
-    assert metrics(app)["Bot score"] == fmt.score(bot_score)
-
-
-def test_a_snapshot_without_campaigns_says_so(tmp_path, monkeypatch) -> None:
-    publish_test_snapshot(tmp_path, omit=("campaigns", "fct_campaign_summary"))
+    copy = republish(published, tmp_path)
+    with duckdb.connect(str(copy / snapshot.DATABASE)) as con:
+        con.execute("ALTER TABLE bot_share_intervals DROP COLUMN adjusted_estimate")
     app = open_app(tmp_path, monkeypatch)
-    assert "This snapshot has no campaigns." in [i.value for i in app.sidebar.info]
-    assert "Pick a campaign in the sidebar." in texts(app)
-    for page in PAGES:
-        app.switch_page(f"views/{page}.py").run()
-        assert not app.exception, (page, [e.value for e in app.exception])
+    words = texts(app)
+    assert "published by another version of botwatch" in words
+    assert "bot_share_intervals.adjusted_estimate is missing" in words

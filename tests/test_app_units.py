@@ -1,31 +1,38 @@
-"""The app's pure parts: number formatting, the queries on a real snapshot file, the charts."""
+"""The app's pure parts and its queries, on the snapshot a real pipeline run published: number
+formatting, what each query returns against an independent reading of the same tables, the
+charts, and the contract the app holds a snapshot to."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import altair as alt
+import duckdb
 import pandas as pd
 import pytest
-from app_snapshot_factory import (
-    REUSED_BOT,
-    THRESHOLD,
-    TROLLS,
-    campaign_tweets,
-    publish_test_snapshot,
-)
+from pipeline_snapshots import current_database, one, republish
 
 from app import charts, queries
 from app import format as fmt
-from app.data import SnapshotUnavailable, resolve
+from app.data import SnapshotIncompatible, SnapshotUnavailable, resolve
+from botwatch import readable, snapshot
 
 
 @pytest.fixture(scope="module")
-def snap(tmp_path_factory: pytest.TempPathFactory):
-    publish_dir = tmp_path_factory.mktemp("published")
-    publish_test_snapshot(publish_dir)
+def publish_dir(pipeline_snapshot) -> Path:
+    return pipeline_snapshot.publish_dir
+
+
+@pytest.fixture(scope="module")
+def snap(publish_dir):
     return resolve(publish_dir)
+
+
+@pytest.fixture(scope="module")
+def campaign_id(snap) -> str:
+    return queries.campaigns(snap)["campaign_id"].iloc[0]
 
 
 @pytest.mark.parametrize(
@@ -59,43 +66,98 @@ def test_times_and_ages_are_in_utc_words() -> None:
     assert fmt.days(1) == "1 day" and fmt.days(412.4) == "412 days"
 
 
+@pytest.mark.parametrize(
+    ("hours", "expected"),
+    [
+        (-0.8, "in the same hour as “leak posted”"),
+        (0.0, "1 minute after “leak posted”"),
+        (0.18, "11 minutes after “leak posted”"),
+        (1.0, "1 hour after “leak posted”"),
+        (5.5, "5.5 hours after “leak posted”"),
+        (72.0, "3 days after “leak posted”"),
+    ],
+)
+def test_the_peak_is_placed_after_its_event_in_words_never_zero_hours(hours, expected) -> None:
+    assert readable.after_event(hours, "leak posted") == expected
+
+
+def test_languages_have_names() -> None:
+    assert readable.language_name("fr") == "French"
+    assert readable.language_name(None) == "undetermined"
+    assert readable.language_name("xx") == "xx"
+
+
+def test_features_are_shown_in_words() -> None:
+    assert readable.feature_label("followers_per_friend") == "Followers per friend"
+    assert readable.feature_label("default_profile_image") == "Default profile image"
+    assert readable.feature_value(0.123456) == "0.123"
+    assert readable.feature_value(12345.0) == "12,345"
+    assert readable.feature_value(True) == "yes"
+
+
 def test_resolve_without_a_snapshot_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(SnapshotUnavailable, match="make run"):
         resolve(tmp_path / "nothing-published")
 
 
-def test_campaigns_come_most_tweeted_first(snap) -> None:
-    assert list(queries.campaigns(snap)["campaign_id"]) == ["macronleaks", "us2016", "quietcamp"]
+def test_a_snapshot_that_breaks_the_contract_is_refused_by_name(publish_dir, tmp_path) -> None:
+    copy = republish(publish_dir, tmp_path)
+    with duckdb.connect(str(copy / snapshot.DATABASE)) as con:
+        con.execute("ALTER TABLE calibration_curve RENAME COLUMN observed_rate TO fraction_pos")
+    with pytest.raises(SnapshotIncompatible, match=r"calibration_curve\.observed_rate is missing"):
+        resolve(tmp_path)
 
 
-def test_account_search_by_name_id_and_prefix(snap) -> None:
-    assert list(queries.find_accounts(snap, "@Reused_Bot")["user_id"]) == [REUSED_BOT]
-    assert list(queries.find_accounts(snap, REUSED_BOT)["user_id"]) == [REUSED_BOT]
-    prefix = queries.find_accounts(snap, "acct_1")
-    assert len(prefix) > 1 and prefix["screen_name"].str.startswith("acct_1").all()
+def test_campaigns_come_most_tweeted_first(snap, publish_dir) -> None:
+    shown = list(queries.campaigns(snap)["campaign_id"])
+    with duckdb.connect(str(current_database(publish_dir)), read_only=True) as con:
+        counts = dict(
+            con.execute("SELECT campaign_id, tweets FROM fct_campaign_summary").fetchall()
+        )
+    assert set(shown) == set(counts) and len(shown) >= 2
+    assert [counts[c] for c in shown] == sorted(counts.values(), reverse=True)
+
+
+def test_account_search_by_name_id_and_part_of_the_name(snap, publish_dir) -> None:
+    user_id, name = one(
+        publish_dir,
+        "SELECT user_id, screen_name FROM dim_accounts WHERE length(screen_name) >= 6 "
+        "ORDER BY tweets_collected DESC, user_id LIMIT 1",
+    )
+    assert list(queries.find_accounts(snap, f"@{name.upper()}")["user_id"]) == [user_id]
+    assert list(queries.find_accounts(snap, user_id)["user_id"]) == [user_id]
+    middle = name[2:-2].lower()
+    found = queries.find_accounts(snap, middle)
+    assert user_id in set(found["user_id"]) or len(found) == 20
+    assert found["screen_name"].str.lower().str.contains(middle, regex=False).all()
     assert queries.find_accounts(snap, "   ").empty
 
 
 @pytest.mark.parametrize("hostile", ["' OR '1'='1", "x'; DROP TABLE dim_accounts; --", "%", "_"])
-def test_search_text_is_a_value_not_sql(snap, hostile: str) -> None:
-    assert queries.find_accounts(snap, hostile).empty
-    assert snap.query("SELECT count(*) AS n FROM dim_accounts")["n"][0] == 60
+def test_search_text_is_a_value_not_sql(snap, publish_dir, hostile: str) -> None:
+    found = queries.find_accounts(snap, hostile)
+    # matched literally ('%' and '_' are not patterns): names that contain the text, if any
+    assert found["screen_name"].str.contains(hostile, regex=False).all()
+    if "'" in hostile:
+        assert found.empty
+    (accounts,) = one(publish_dir, "SELECT count(*) FROM dim_accounts")
+    assert snap.query("SELECT count(*) AS n FROM dim_accounts")["n"][0] == accounts
 
 
-def test_account_views_agree_with_the_tables(snap) -> None:
-    profile = queries.account(snap, REUSED_BOT)
-    assert profile["account_class"] == "bot"
-    taken = queries.account_campaigns(snap, REUSED_BOT)
-    assert set(taken["campaign_id"]) == {"us2016", "macronleaks"}
-    daily = queries.account_daily_activity(snap, REUSED_BOT)
-    assert daily["tweets"].sum() == profile["tweets_collected"]
-    silence = queries.account_dormancy(snap, REUSED_BOT)
-    # its last 2016 tweet and first 2017 tweet bound the longest silence
-    assert silence["silent_from"] == taken.set_index("campaign_id").loc["us2016", "last_tweet_at"]
-    assert (
-        silence["silent_until"]
-        == taken.set_index("campaign_id").loc["macronleaks", "first_tweet_at"]
+def test_a_reused_bot_account_page_agrees_with_the_tables(snap, publish_dir) -> None:
+    user_id, earlier, later, days = one(
+        publish_dir,
+        "SELECT user_id, earlier_campaign_id, later_campaign_id, dormant_days "
+        "FROM fct_reused_bots WHERE is_reused_bot ORDER BY dormant_days DESC, user_id LIMIT 1",
     )
+    profile = queries.account(snap, user_id)
+    taken = queries.account_campaigns(snap, user_id)
+    assert {earlier, later} <= set(taken["campaign_id"])
+    daily = queries.account_daily_activity(snap, user_id)
+    assert daily["tweets"].sum() == profile["tweets_collected"]
+    # its longest silence is at least the dormancy that made it a reused bot
+    assert profile["longest_silence_days"] >= days
+    assert len(queries.account_sample_tweets(snap, user_id)) == min(5, profile["tweets_collected"])
     assert queries.account(snap, "no-such-account") is None
 
 
@@ -107,95 +169,153 @@ def test_reasons_parse_and_survive_bad_json() -> None:
     assert queries.reasons('[{"no": "feature"}]').empty
 
 
-def test_lists_rank_the_campaign_accounts(snap) -> None:
-    bots = queries.most_active_bots(snap, "macronleaks")
+def test_lists_are_sorted_by_their_meaning(snap, publish_dir, campaign_id) -> None:
+    bots = queries.most_active_bots(snap, campaign_id)
     assert bots["tweets"].is_monotonic_decreasing
-    expected = snap.query(
-        "SELECT max(tweets) AS n FROM fct_account_campaign_activity "
-        "WHERE campaign_id = 'macronleaks' AND account_class = 'bot'"
-    )["n"][0]
-    assert bots["tweets"].iloc[0] == expected
-    amplified = queries.most_amplified(snap, "macronleaks")
+    (most,) = one(
+        publish_dir,
+        "SELECT max(tweets) FROM fct_account_campaign_activity "
+        "WHERE campaign_id = ? AND account_class = 'bot'",
+        [campaign_id],
+    )
+    assert bots["tweets"].iloc[0] == most
+    amplified = queries.most_amplified(snap, campaign_id)
     assert list(amplified["rank"]) == list(range(1, len(amplified) + 1))
     assert amplified["retweets_from_bots"].is_monotonic_decreasing
-    assert queries.most_active_bots(snap, "quietcamp").empty
+    domains = queries.amplified_domains(snap, campaign_id)
+    assert list(domains["rank"]) == sorted(domains["rank"])
 
 
-def test_interval_sensitivity_and_threshold(snap) -> None:
-    interval = queries.bot_share_interval(snap, "macronleaks")
-    assert interval["ci_low"] < interval["estimate"] < interval["ci_high"]
-    curve = queries.threshold_sensitivity(snap, "macronleaks")
-    assert curve.sort_values("threshold")["bot_share"].is_monotonic_decreasing
-    assert queries.threshold_in_use(snap) == (
-        THRESHOLD,
-        "fct_promoter_threshold_sensitivity.classifier_threshold",
+def test_interval_threshold_and_curve(snap, publish_dir, campaign_id) -> None:
+    interval = queries.bot_share_interval(snap, campaign_id)
+    assert interval["ci_low"] <= interval["estimate"] <= interval["ci_high"]
+    (threshold,) = one(publish_dir, "SELECT min(bot_score) FROM dim_accounts WHERE is_bot")
+    assert queries.threshold_in_use(snap) <= threshold
+    curve = queries.threshold_sensitivity(snap, campaign_id)
+    assert curve["bot_share"].is_monotonic_decreasing
+
+
+def test_events_come_in_time_order(snap, campaign_id) -> None:
+    events = queries.campaign_events(snap, campaign_id)
+    assert len(events) >= 2 and events["event_at"].is_monotonic_increasing
+
+
+def test_language_tiles_are_the_campaigns_own_languages(snap, publish_dir) -> None:
+    for campaign_id in queries.campaigns(snap)["campaign_id"]:
+        summary = queries.campaign_summary(snap, campaign_id)
+        with duckdb.connect(str(current_database(publish_dir)), read_only=True) as con:
+            ranked = con.execute(
+                "SELECT lang, sum(tweets) FROM fct_campaign_languages WHERE campaign_id = ? "
+                "GROUP BY lang ORDER BY 2 DESC, 1 LIMIT 2",
+                [campaign_id],
+            ).fetchall()
+        assert (summary["top_language"], summary["top_language_tweets"]) == ranked[0]
+        assert (summary["second_language"], summary["second_language_tweets"]) == ranked[1]
+
+
+def test_coordination_counts_accounts_once_and_labels_groups_uniquely(
+    snap, publish_dir, campaign_id
+) -> None:
+    groups = queries.coordination_groups(snap, campaign_id)
+    assert len(groups) > 0 and groups["group_label"].is_unique
+    assert set(groups["group_label"].str.extract(r"^(Co-retweet|Synchronised) group \d+$")[0])
+    counted = queries.coordination_summary(snap, campaign_id)
+    (distinct,) = one(
+        publish_dir,
+        "SELECT count(DISTINCT user_id) FROM coordination_members WHERE campaign_id = ?",
+        [campaign_id],
     )
-
-
-def test_threshold_falls_back_to_the_lowest_bot_score(tmp_path: Path) -> None:
-    publish_test_snapshot(
-        tmp_path, omit=("fct_promoter_threshold_sensitivity", "bot_share_intervals")
-    )
-    older = resolve(tmp_path)
-    lowest = older.query("SELECT min(bot_score) AS s FROM dim_accounts WHERE is_bot")["s"][0]
-    threshold, source = queries.threshold_in_use(older)
-    assert threshold == pytest.approx(lowest) and "lowest score" in source
-
-
-def test_coordinated_group_network(snap) -> None:
-    group = queries.campaign_table(snap, "coordination_groups", "macronleaks").iloc[0].to_dict()
-    nodes, edges = queries.group_network(snap, group)
-    assert sorted(nodes["user_id"]) == sorted(TROLLS)
-    assert len(edges) == len(TROLLS) * (len(TROLLS) - 1) // 2
-    assert queries.coordinated_account_count(snap, "macronleaks") == len(TROLLS)
-    assert queries.coordinated_account_count(snap, "us2016") == 0
+    assert counted["accounts_in_groups"] == distinct
+    assert counted["groups"] == len(groups)
+    largest = groups.iloc[0].to_dict()
+    nodes, edges = queries.group_network(snap, largest)
+    assert len(nodes) == largest["size"]
+    assert set(edges["user_a"]) | set(edges["user_b"]) <= set(nodes["user_id"])
     chart = charts.network(nodes, edges)
-    assert isinstance(chart, alt.LayerChart)
-    assert len(chart.to_dict()["layer"]) == 2
+    assert isinstance(chart, alt.LayerChart) and len(chart.to_dict()["layer"]) == 2
+
+
+def test_reused_bots_table_lists_reused_bots_only_longest_silent_first(
+    snap, publish_dir, campaign_id
+) -> None:
+    bots = queries.reused_bots(snap, campaign_id)
+    (expected,) = one(
+        publish_dir,
+        "SELECT count(*) FROM fct_reused_bots WHERE later_campaign_id = ? AND is_reused_bot",
+        [campaign_id],
+    )
+    assert len(bots) == expected > 0
+    assert bots["dormant_days"].is_monotonic_decreasing
+    shown = [c for c in bots.columns if c != "user_id"]  # the page links the id instead
+    assert len(shown) <= 7
+    summary = queries.reuse_summary(snap, campaign_id)
+    assert summary["reused_bots"].sum() == expected
+    reused = queries.reused_accounts(snap, campaign_id)
+    assert summary["reused_accounts"].sum() == len(reused)
+
+
+def test_model_page_tables(snap) -> None:
+    distribution = queries.score_distribution(snap)
+    assert (
+        distribution["accounts"].sum()
+        == snap.query("SELECT count(*) AS n FROM dim_accounts WHERE bot_score IS NOT NULL")["n"][0]
+    )
+    assert (distribution["bin_high"] - distribution["bin_low"]).round(9).eq(0.05).all()
+    charts.score_histogram(distribution, queries.threshold_in_use(snap)).to_dict()
+    evaluation = queries.classifier_evaluation(snap)
+    assert len(evaluation) > 0 and evaluation["auc"].between(0, 1).all()
+    charts.calibration(queries.calibration_curve(snap)).to_dict()
 
 
 def test_quality_lists_failures_first(snap) -> None:
     checks = queries.quality_checks(snap)
-    assert checks["passed"].iloc[0] == False  # noqa: E712 (a numpy bool)
-    assert set(queries.rejected_by_reason(snap)["reason"]) == {"malformed_json", "missing_id"}
-    gaps = queries.collection_gaps(snap).set_index("campaign_id")
-    assert gaps.loc["macronleaks", "missed_tweets"] == 57
+    order = checks["passed"].map({False: 0, None: 1, True: 2}).fillna(1)
+    assert order.is_monotonic_increasing and len(checks) > 0
+    rejected = queries.rejected_by_reason(snap)
+    assert rejected["records"].is_monotonic_decreasing
+    gaps = queries.collection_gaps(snap)
+    for row in gaps.itertuples():
+        total = row.tweets + row.missed_tweets
+        assert row.missed_share == pytest.approx(row.missed_tweets / total) if total else True
 
 
-def test_charts_encode_classes_and_events(snap) -> None:
-    hourly = queries.hourly_activity(snap, "macronleaks")
-    events = queries.campaign_events(snap, "macronleaks")
+def test_charts_encode_classes_and_events(snap, campaign_id) -> None:
+    hourly = queries.hourly_activity(snap, campaign_id)
+    events = queries.campaign_events(snap, campaign_id)
     spec = charts.hourly_activity(hourly, events).to_dict()
     assert len(spec["layer"]) == 3  # lines, event rules, event labels
     assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["bot", "human", "unscored"]
-    no_events = charts.hourly_activity(hourly, events.iloc[0:0]).to_dict()
-    assert len(no_events["layer"]) == 1
-    languages = queries.languages(snap, "macronleaks", top=2)
-    assert set(languages["lang"]) == {"en", "fr", "other"}
+    assert len(charts.hourly_activity(hourly, events.iloc[0:0]).to_dict()["layer"]) == 1
+    languages = queries.languages(snap, campaign_id, top=2)
+    assert len(set(languages["lang"])) == 3 and "other" in set(languages["lang"])
     assert languages["share_of_campaign"].sum() == pytest.approx(1.0)
     charts.language_split(languages).to_dict()
 
 
-def test_reused_bots_of_a_campaign(snap) -> None:
-    reused = queries.reused_accounts(snap, "macronleaks")
-    assert REUSED_BOT in set(reused["user_id"])
-    assert (reused["dormant_days"] >= 90).all()
-    summary = queries.reuse_summary(snap, "macronleaks")
-    assert summary["reused_accounts"].iloc[0] == len(reused)
-    assert queries.reused_accounts(snap, "us2016").empty
+def test_no_creation_month_spikes_at_a_floor_date(snap, campaign_id) -> None:
+    cohorts = queries.creation_cohorts(snap, campaign_id)
+    per_month = cohorts.groupby("cohort_month")["promoters"].sum()
+    floor = per_month.get(pd.Timestamp("2007-01-01"), 0)
+    assert floor <= 3 * per_month[per_month.index.year < 2016].median(), per_month.head(6)
 
 
-def test_a_render_keeps_its_snapshot_while_newer_ones_are_published(tmp_path: Path) -> None:
-    publish_test_snapshot(tmp_path, generation=0)
+def test_a_render_keeps_its_snapshot_while_newer_ones_are_published(
+    publish_dir, tmp_path, campaign_id
+) -> None:
+    base = one(
+        publish_dir, "SELECT tweets FROM fct_campaign_summary WHERE campaign_id = ?", [campaign_id]
+    )[0]
+    republish(publish_dir, tmp_path, generation=0)
     first = resolve(tmp_path)
     for generation in range(1, 5):  # enough publishes for the first folder to be pruned
-        publish_test_snapshot(tmp_path, generation=generation)
+        republish(publish_dir, tmp_path, generation=generation)
     assert not first.folder.exists()
-    tweets = "SELECT tweets FROM fct_campaign_summary WHERE campaign_id = 'macronleaks'"
-    assert first.query(tweets)["tweets"][0] == campaign_tweets(0)
+    tweets = "SELECT tweets FROM fct_campaign_summary WHERE campaign_id = ?"
+    assert first.query(tweets, [campaign_id])["tweets"][0] == base
     latest = resolve(tmp_path)
-    assert latest.query(tweets)["tweets"][0] == campaign_tweets(4)
+    assert latest.query(tweets, [campaign_id])["tweets"][0] == base + 4
     assert latest.manifest["run_id"] == "test-run-4"
+    shutil.rmtree(tmp_path / snapshot.SNAPSHOTS)
 
 
 def test_the_sidebar_says_which_collection_a_snapshot_shows() -> None:

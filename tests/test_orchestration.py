@@ -104,6 +104,11 @@ def test_definitions_show_the_whole_lineage() -> None:
     check_keys = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
     assert ("raw_tweets", "gx_raw_tweets") in check_keys
     assert ("ml/account_bot_scores", "gx_account_bot_scores") in check_keys
+    assert ("bot_classifier", "held_out_auc_and_calibration") in check_keys
+    for key in graph.asset_check_keys:  # every check says what it verifies
+        assert graph.get_check_spec(key).description, key
+    not_null = next(k for k in graph.asset_check_keys if k.name == "not_null_dim_accounts_user_id")
+    assert graph.get_check_spec(not_null).description == "user_id is never missing"
     assert any(asset == "staging/stg_twitter__tweets" for asset, _ in check_keys), (
         "dbt tests are checks"
     )

@@ -581,3 +581,29 @@ def test_text_entities_carry_their_indices() -> None:
     shifted = t.entities(limit=20, shift=10)
     assert shifted["user_mentions"][0]["indices"] == [10, 16]
     assert shifted["hashtags"] == []  # ends beyond the limit once shifted
+
+
+# ---- account creation dates -------------------------------------------------------------------
+
+
+def test_ages_beyond_the_oldest_account_are_spread_not_piled_on_the_floor_date() -> None:
+    from simulate.profiles import within_age_range
+
+    ages = np.array([0.2, 10.0, 3_000.0, 4_000.0, 5_000.0, 9_000.0])
+    limit = np.full(len(ages), 3_500.0)
+    kept = within_age_range(ages, limit)
+    assert kept[:3].tolist() == [1.0, 10.0, 3_000.0]  # in range: unchanged (at least a day)
+    assert ((kept >= 1.0) & (kept <= limit)).all()
+    assert len(set(kept[3:].tolist())) == 3  # no two over-old accounts share the floor age
+
+
+def test_no_creation_month_is_a_spike_at_the_oldest_account_date(run: dict) -> None:
+    """Clipping ages to the oldest account date once made January 2007 the commonest creation
+    month of a campaign's promoters (a floor date, not a real cohort)."""
+    months = defaultdict(set)
+    for tweet in tweets_of(run):
+        user = tweet["user"]
+        months[parse_time(user["created_at"]).strftime("%Y-%m")].add(user["id_str"])
+    per_month = {month: len(users) for month, users in months.items()}
+    typical = float(np.median(list(per_month.values())))
+    assert per_month.get("2007-01", 0) <= 3 * typical, sorted(per_month.items())[:6]

@@ -13,14 +13,12 @@ snap = ui.snapshot()
 campaign_id = ui.selected_campaign()
 st.title("Accounts")
 
-if not snap.has("dim_accounts"):
-    ui.not_in_snapshot("The accounts table (dim_accounts)")
-    st.stop()
-
 if "account_query" not in st.session_state:
     st.session_state["account_query"] = st.query_params.get(ACCOUNT_KEY, "")
 text = st.text_input(
-    "Search an account", key="account_query", placeholder="screen name (with or without @) or id"
+    "Search an account",
+    key="account_query",
+    placeholder="screen name or part of it (with or without @), or id",
 )
 
 if text.strip():
@@ -56,6 +54,10 @@ if user_id is not None:
             )
             if profile.get("description"):
                 st.write(profile["description"])
+            st.markdown(
+                f"[Open the profile on X](https://x.com/i/user/{profile['user_id']}) "
+                "(it may since have been suspended or deleted)"
+            )
         with score:
             account_class = profile.get("account_class")
             st.metric("Bot score", fmt.score(profile.get("bot_score")))
@@ -89,13 +91,29 @@ if user_id is not None:
             st.info("No tweets of this account are in the collection.")
         else:
             st.altair_chart(charts.account_activity(daily), width="stretch")
-        dormancy = queries.account_dormancy(snap, user_id)
-        if dormancy:
+        if not fmt.is_missing(profile.get("longest_silence_days")):
             st.caption(
-                f"Longest silence: **{fmt.days(dormancy['silent_days'])}**, from "
-                f"{fmt.timestamp(dormancy['silent_from'])} "
-                f"to {fmt.timestamp(dormancy['silent_until'])}."
+                f"Longest silence: **{fmt.days(profile['longest_silence_days'])}**, from "
+                f"{fmt.timestamp(profile['longest_silence_from'])} "
+                f"to {fmt.timestamp(profile['longest_silence_until'])}."
             )
+    st.markdown("**A few of its tweets** (the latest in the collection)")
+    sample = queries.account_sample_tweets(snap, user_id)
+    if sample.empty:
+        st.info("No tweet of this account is in the collection.")
+    else:
+        st.dataframe(
+            sample,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "created_at": st.column_config.DatetimeColumn(
+                    "When (UTC)", format="YYYY-MM-DD HH:mm"
+                ),
+                "tweet_type": "Kind",
+                "text": st.column_config.TextColumn("Text", width="large"),
+            },
+        )
     st.markdown("**Campaigns taken part in**")
     taken = queries.account_campaigns(snap, user_id)
     if taken.empty:
@@ -132,9 +150,7 @@ with active:
 with amplified:
     st.caption("Accounts whose posts bots retweeted most, and the bot share of their retweets.")
     top = queries.most_amplified(snap, campaign_id)
-    if not snap.has("fct_amplified_accounts"):
-        ui.not_in_snapshot("The amplification analysis")
-    elif top.empty:
+    if top.empty:
         st.info("Nobody's posts were retweeted in this campaign in this snapshot.")
     else:
         ui.downloadable_table(
@@ -146,9 +162,7 @@ with amplified:
 with domains:
     st.caption("Web domains linked in the campaign, and the share of their spread due to bots.")
     linked = queries.amplified_domains(snap, campaign_id)
-    if not snap.has("fct_amplified_domains"):
-        ui.not_in_snapshot("The amplification analysis")
-    elif linked.empty:
+    if linked.empty:
         st.info("No links were shared in this campaign in this snapshot.")
     else:
         ui.downloadable_table(

@@ -15,52 +15,59 @@ st.caption(
     "(Pacheco et al., ICWSM 2021). This catches human-run troll operations that bot scores miss."
 )
 
-groups_table = queries.coordination_table(snap, "group")
-if groups_table is None:
-    ui.not_in_snapshot("The coordination analysis")
+if campaign_id is None:
     st.stop()
-
-groups = (
-    queries.campaign_table(snap, groups_table, campaign_id)
-    if campaign_id
-    else snap.query(f"SELECT * FROM {queries.quoted(groups_table)}")
-)
+groups = queries.coordination_groups(snap, campaign_id)
+counted = queries.coordination_summary(snap, campaign_id) or {}
 if groups.empty:
     st.info("No coordinated group was found for this campaign in this snapshot.")
     st.stop()
-if "size" in groups.columns:
-    groups = groups.sort_values("size", ascending=False, ignore_index=True)
 
-numbers = st.columns(3)
-numbers[0].metric("Groups", fmt.count(len(groups)))
-numbers[1].metric(
-    "Accounts in groups", fmt.count(queries.coordinated_account_count(snap, campaign_id))
+numbers = st.columns(4)
+numbers[0].metric(
+    "Groups",
+    fmt.count(counted.get("groups")),
+    help=f"{fmt.count(counted.get('co_retweet_groups'))} by co-retweeting, "
+    f"{fmt.count(counted.get('synchronised_groups'))} by synchronised posting",
 )
-if "size" in groups.columns:
-    numbers[2].metric("Largest group", fmt.count(groups["size"].max()))
+numbers[1].metric(
+    "Accounts in groups",
+    fmt.count(counted.get("accounts_in_groups")),
+    help="Distinct accounts: one in a co-retweet group and in a synchronised group counts once",
+)
+numbers[2].metric("Largest group", fmt.count(counted.get("largest_group")))
+numbers[3].metric(
+    "Groups that are mostly bots",
+    fmt.count((groups["bot_share"] > 0.5).sum()),
+    help="Groups where more than half of the members with a known class are classified bots",
+)
 
 ui.downloadable_table(
-    groups,
-    f"coordinated groups {campaign_id or ''}",
-    column_config={"mean_bot_score": ui.SCORE, "first_at": ui.WHEN, "last_at": ui.WHEN},
+    groups[
+        ["group_label", "size", "bot_share", "mean_bot_score", "top_content", "first_at", "last_at"]
+    ],
+    f"coordinated groups {campaign_id}",
+    column_config={
+        "group_label": "Group",
+        "size": st.column_config.NumberColumn("Accounts", format="localized"),
+        "bot_share": st.column_config.NumberColumn("Bots among members", format="%.0f%%"),
+        "mean_bot_score": st.column_config.NumberColumn("Mean bot score", format="%.2f"),
+        "top_content": st.column_config.TextColumn("What they posted most", width="large"),
+        "first_at": st.column_config.DatetimeColumn("First tweet (UTC)", format="YYYY-MM-DD HH:mm"),
+        "last_at": st.column_config.DatetimeColumn("Last tweet (UTC)", format="YYYY-MM-DD HH:mm"),
+    },
     percent_columns=("bot_share",),
 )
 
 st.subheader("Network of a group")
-
-
-def group_label(index: int) -> str:
-    row = groups.iloc[index]
-    parts = [f"group {row.get('group_id', index)}"]
-    if "method" in groups.columns:
-        parts.append(str(row["method"]))
-    if "size" in groups.columns:
-        parts.append(f"{fmt.count(row['size'])} accounts")
-    return " · ".join(parts)
-
-
-chosen = st.selectbox("Group", range(len(groups)), format_func=group_label)
-nodes, edges = queries.group_network(snap, groups.iloc[chosen].to_dict())
+labels = dict(enumerate(groups["group_label"]))
+chosen = st.selectbox(
+    "Group",
+    list(labels),
+    format_func=lambda i: f"{labels[i]} · {fmt.count(groups.iloc[i]['size'])} accounts",
+)
+group = groups.iloc[chosen]
+nodes, edges = queries.group_network(snap, group.to_dict())
 if nodes.empty:
     st.info("The members of this group are not in this snapshot.")
 else:
@@ -71,11 +78,17 @@ else:
     )
     ui.downloadable_table(
         ui.account_link(nodes, campaign_id),
-        f"members of group {groups.iloc[chosen].get('group_id', chosen)}",
-        column_config={"profile": ui.PROFILE_LINK, "bot_score": ui.SCORE},
+        f"members of {group['group_label']}",
+        column_config={
+            "user_id": "Account id",
+            "screen_name": "Account",
+            "account_class": "Class",
+            "profile": ui.PROFILE_LINK,
+            "bot_score": st.column_config.NumberColumn("Bot score", format="%.2f"),
+        },
     )
 
-files = snap.network_files(campaign_id) if campaign_id else []
+files = snap.network_files(campaign_id)
 if files:
     st.subheader("Take the networks to Gephi")
     st.caption("The campaign's interaction network and its coordinated groups, with bot scores.")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from app import charts, queries, ui
 from app import format as fmt
+from botwatch import published
 
 snap = ui.snapshot()
 st.title("Data quality")
@@ -14,10 +16,10 @@ st.title("Data quality")
 st.subheader("Checks of the last run")
 checks = queries.quality_checks(snap)
 if checks.empty:
-    ui.not_in_snapshot("The check results")
+    st.info("No check result was recorded for this snapshot.")
 else:
-    failed = checks[checks["passed"].eq(False).fillna(False)] if "passed" in checks else checks[:0]
-    never = checks[checks["passed"].isna()] if "passed" in checks else checks[:0]
+    failed = checks[checks["passed"].eq(False).fillna(False)]
+    never = checks[checks["passed"].isna()]
     numbers = st.columns(3)
     numbers[0].metric("Checks", fmt.count(len(checks)))
     numbers[1].metric("Failed", fmt.count(len(failed)))
@@ -26,12 +28,27 @@ else:
         st.error(f"{len(failed)} check(s) failed in the last run: see the first rows below.")
     else:
         st.success("Every evaluated check passed.")
-    ui.downloadable_table(checks, "quality checks", column_config={"evaluated_at": ui.WHEN})
+    ui.downloadable_table(
+        checks[["passed", "asset", "check_name", "description", "severity", "evaluated_at"]],
+        "quality checks",
+        column_config={
+            "passed": "Passed",
+            "asset": "Table checked",
+            "check_name": "Check",
+            "description": st.column_config.TextColumn("What it verifies", width="large"),
+            "severity": st.column_config.TextColumn(
+                "Severity", help="ERROR stops publishing; WARN is reported only"
+            ),
+            "evaluated_at": st.column_config.DatetimeColumn(
+                "Evaluated (UTC)", format="YYYY-MM-DD HH:mm"
+            ),
+        },
+    )
 
 st.subheader("Rejected records by reason")
 rejected = queries.rejected_by_reason(snap)
 if rejected.empty:
-    st.info("No table of rejected records is in this snapshot, or nothing was rejected.")
+    st.success("No input record was rejected.")
 else:
     st.altair_chart(
         alt.Chart(rejected)
@@ -53,7 +70,7 @@ st.caption(
 )
 gaps = queries.collection_gaps(snap)
 if gaps.empty:
-    ui.not_in_snapshot("The campaign summary")
+    st.info("This snapshot has no campaigns.")
 else:
     ui.downloadable_table(
         gaps,
@@ -63,8 +80,20 @@ else:
     )
 
 st.subheader("Tables in this snapshot")
-tables = snap.manifest.get("tables") or {}
-st.caption(
-    ", ".join(f"{name} ({fmt.count(rows)})" for name, rows in sorted(tables.items()))
-    or "The manifest lists no tables."
+st.caption("What each published table holds (declared in botwatch/published.py) and its rows.")
+rows = snap.manifest.get("tables") or {}
+st.dataframe(
+    pd.DataFrame(
+        [
+            {"table": name, "meaning": table.meaning, "rows": rows.get(name)}
+            for name, table in published.tables().items()
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "table": "Table",
+        "meaning": st.column_config.TextColumn("What it holds", width="large"),
+        "rows": st.column_config.NumberColumn("Rows", format="localized"),
+    },
 )

@@ -6,6 +6,7 @@ import streamlit as st
 
 from app import charts, queries, ui
 from app import format as fmt
+from botwatch import readable
 
 snap = ui.snapshot()
 campaign_id = ui.selected_campaign()
@@ -15,7 +16,7 @@ if campaign_id is None:
     st.stop()
 if summary is None:
     st.title("Overview")
-    ui.not_in_snapshot("The campaign summary (fct_campaign_summary)")
+    st.info(f"The campaign “{campaign_id}” is not in this snapshot.")
     st.stop()
 
 st.title(summary.get("campaign_name") or campaign_id)
@@ -31,49 +32,77 @@ if not summary.get("tweets"):
     )
     st.stop()
 
-interval = queries.bot_share_interval(snap, campaign_id)
-share = summary.get("bot_share_among_promoters")
-share_text = fmt.percent(share)
-if interval:
-    confidence = float(interval.get("confidence") or 0.95)
-    share_text = fmt.percent(interval.get("estimate", share))
-    share_help = fmt.percent_interval(
-        interval.get("estimate", share), interval["ci_low"], interval["ci_high"], confidence
-    )
-else:
-    share_help = "No bootstrap interval in this snapshot."
+interval = queries.bot_share_interval(snap, campaign_id) or {}
+confidence = float(interval.get("confidence") or 0.95)
+threshold = interval.get("threshold")
+counted = fmt.percent_interval(
+    interval.get("estimate"), interval.get("ci_low"), interval.get("ci_high"), confidence
+)
+estimated = fmt.percent_interval(
+    interval.get("adjusted_estimate"),
+    interval.get("adjusted_low"),
+    interval.get("adjusted_high"),
+    confidence,
+)
 
-row = st.columns(4)
+row = st.columns(5)
 row[0].metric("Tweets", fmt.count(summary["tweets"]), help="Campaign tweets in the collection")
-row[1].metric("Promoters", fmt.count(summary["promoters"]))
-row[2].metric("Bot share among promoters", share_text, help=share_help)
-row[3].metric("Bot promoters", fmt.count(summary["bot_promoters"]))
+row[1].metric(
+    "Promoters", fmt.count(summary["promoters"]), help="Accounts that posted campaign content"
+)
+row[2].metric(
+    "Bot promoters",
+    fmt.count(summary["bot_promoters"]),
+    help=f"Promoters whose bot score is at least the threshold, {fmt.score(threshold)}",
+)
+row[3].metric(
+    "Bot share, counted",
+    fmt.percent(interval.get("estimate", summary.get("bot_share_among_promoters"))),
+    help=counted,
+)
+row[4].metric(
+    "Bot share, estimated",
+    fmt.percent(interval.get("adjusted_estimate")),
+    help=estimated if interval.get("adjusted_estimate") is not None else None,
+)
 if interval:
-    st.caption(
-        f"Bot share among promoters, counted at the threshold: **{share_help}** (bootstrap over "
-        "promoters)."
-    )
+    lines = [
+        f"**Counted: {counted}** — the share of the {fmt.count(interval.get('scored_promoters'))} "
+        f"scored promoters whose bot score is at least {fmt.score(threshold)} (interval: "
+        "bootstrap over promoters).",
+    ]
     if interval.get("adjusted_estimate") is not None:
-        adjusted = fmt.percent_interval(
-            interval["adjusted_estimate"],
-            interval["adjusted_low"],
-            interval["adjusted_high"],
-            confidence,
-        )
-        st.caption(
-            f"Bot share among promoters, estimated as a quantity: **{adjusted}** "
-            f"({interval['adjusted_method']}; the counted share is biased wherever the "
-            "classifier's error rates differ from zero, the estimate corrects for them)."
+        lines.append(
+            f"**Estimated: {estimated}** — {interval.get('adjusted_method')}: the count corrected "
+            "for the classifier's error rates measured on accounts it was not trained on (the "
+            "interval includes their uncertainty). The better figure for how many bots there are."
         )
     elif interval.get("adjusted_note"):
-        st.caption(f"No adjusted estimate: {interval['adjusted_note']}")
+        lines.append(f"No estimated share: {interval['adjusted_note']}")
+    st.markdown("  \n".join(lines))
+else:
+    st.caption("No promoter of this campaign was scored, so there is no bot share.")
+st.page_link(
+    "views/accounts.py",
+    label="The bot promoters, most active first (Accounts)",
+    icon=":material/arrow_forward:",
+    query_params={"campaign": campaign_id},
+)
 
 row = st.columns(4)
 row[0].metric(
     "Retweets", fmt.percent(summary.get("retweet_share")), help="Share of campaign tweets"
 )
-row[1].metric("English tweets", fmt.count(summary.get("english_tweets")))
-row[2].metric("French tweets", fmt.count(summary.get("french_tweets")))
+for cell, rank in ((row[1], "top"), (row[2], "second")):
+    language = summary.get(f"{rank}_language")
+    if language is None:
+        continue
+    cell.metric(
+        f"Tweets in {readable.language_name(language)}",
+        fmt.count(summary.get(f"{rank}_language_tweets")),
+        help=f"The campaign's {'most' if rank == 'top' else 'second most'} used language "
+        f"(tweet language '{language}')",
+    )
 row[3].metric(
     "Tweets in the peak hour",
     fmt.count(summary.get("peak_hour_tweets")),
@@ -81,8 +110,7 @@ row[3].metric(
 )
 st.caption(
     f"Human promoters {fmt.count(summary.get('human_promoters'))} · unscored "
-    f"{fmt.count(summary.get('unscored_promoters'))} · busiest hour "
-    f"{fmt.timestamp(summary.get('peak_hour'))} · tweets the stream could not deliver "
+    f"{fmt.count(summary.get('unscored_promoters'))} · tweets the stream could not deliver "
     f"(limit notices) {fmt.count(summary.get('missed_tweets'))}"
 )
 
@@ -90,39 +118,46 @@ peak = queries.volume_peak(snap, campaign_id)
 if peak and peak.get("preceding_event"):
     st.caption(
         f"The busiest hour, {fmt.timestamp(peak.get('peak_hour'))}, came "
-        f"{fmt.count(peak.get('hours_after_preceding_event'))} hours after “"
-        f"{peak['preceding_event']}”; bots posted {fmt.percent(peak.get('peak_bot_tweet_share'))} "
-        "of its tweets."
+        f"{readable.after_event(peak['hours_after_preceding_event'], peak['preceding_event'])}; "
+        f"bots posted {fmt.percent(peak.get('peak_bot_tweet_share'))} of its tweets."
     )
 
 st.subheader("Tweets per hour, bots and humans")
 hourly = queries.hourly_activity(snap, campaign_id)
 events = queries.campaign_events(snap, campaign_id)
 if hourly.empty:
-    ui.not_in_snapshot("Hourly activity")
+    ui.no_rows("Hourly activity")
 else:
     st.altair_chart(charts.hourly_activity(hourly, events), width="stretch")
     if not events.empty:
         with st.expander("Events of the window"):
-            st.dataframe(events, hide_index=True, column_config={"event_at": ui.WHEN})
+            st.dataframe(
+                events,
+                hide_index=True,
+                column_config={
+                    "event_at": st.column_config.DatetimeColumn(
+                        "When (UTC)", format="YYYY-MM-DD HH:mm"
+                    ),
+                    "event": "Event",
+                    "description": "What happened",
+                },
+            )
 
 left, right = st.columns(2)
 with left:
     st.subheader("Languages")
     langs = queries.languages(snap, campaign_id)
     if langs.empty:
-        ui.not_in_snapshot("The language split")
+        ui.no_rows("The language split")
     else:
         st.altair_chart(charts.language_split(langs), width="stretch")
 with right:
     st.subheader("Bot share and the threshold")
     curve = queries.threshold_sensitivity(snap, campaign_id)
     if curve.empty:
-        ui.not_in_snapshot("The threshold sensitivity curve")
+        ui.no_rows("The threshold curve (no scored promoter)")
     else:
-        st.altair_chart(
-            charts.threshold_curve(curve, queries.threshold_in_use(snap)[0]), width="stretch"
-        )
+        st.altair_chart(charts.threshold_curve(curve, threshold), width="stretch")
         st.caption(
             "The share of promoters called bots depends on the threshold: one number hides it."
         )
@@ -130,7 +165,7 @@ with right:
 st.subheader("When the promoters' accounts were created")
 cohorts = queries.creation_cohorts(snap, campaign_id)
 if cohorts.empty:
-    ui.not_in_snapshot("The creation cohorts")
+    ui.no_rows("The creation dates (no promoter profile has one)")
 else:
     st.altair_chart(charts.creation_cohorts(cohorts), width="stretch")
 

@@ -18,9 +18,6 @@ st.caption(
 )
 if campaign_id is None:
     st.stop()
-if not snap.has("fct_reused_bots"):
-    ui.not_in_snapshot("The reused-bots analysis")
-    st.stop()
 
 summary = queries.reuse_summary(snap, campaign_id)
 for row in summary.itertuples():
@@ -46,26 +43,48 @@ if reused.empty:
     st.info("No account of an earlier campaign came back for this one after a dormancy.")
     st.stop()
 
-st.subheader("How long they were silent")
+st.subheader("How long the reused accounts were silent")
 st.altair_chart(
     alt.Chart(reused)
     .mark_bar()
     .encode(
-        x=alt.X("dormant_days:Q", bin=alt.Bin(maxbins=30), title="Days dormant"),
-        y=alt.Y("count():Q", title="Accounts", stack=True),
+        x=alt.X("dormant_days:Q", bin=alt.Bin(maxbins=30), title="Days without a tweet"),
+        y=alt.Y("count():Q", title="Reused accounts", stack=True),
         color=alt.Color("account_class:N", scale=charts.CLASS_SCALE, legend=charts.CLASS_LEGEND),
     )
     .properties(height=220, autosize=charts.FIT_WIDTH),
     width="stretch",
 )
-ui.downloadable_table(
-    ui.account_link(reused, campaign_id),
-    f"reused accounts {campaign_id}",
-    column_config={
-        "profile": ui.PROFILE_LINK,
-        "bot_score": ui.SCORE,
-        "earlier_last_tweet_at": ui.WHEN,
-        "later_first_tweet_at": ui.WHEN,
-        "dormant_days": ui.COUNT,
-    },
+
+st.subheader("The reused bots and the evidence")
+st.caption(
+    "Each account promoted the earlier campaign, tweeted nothing at all between the two dates "
+    "below, then promoted this one; its tweet counter barely moved while it was silent (a human "
+    "who was merely not collected kept tweeting elsewhere)."
 )
+bots = queries.reused_bots(snap, campaign_id)
+if bots.empty:
+    st.info("None of the reused accounts has the evidence of a reused bot.")
+else:
+    ui.downloadable_table(
+        ui.account_link(bots, campaign_id).drop(columns=["user_id"]),
+        f"reused bots {campaign_id}",
+        column_config={
+            "screen_name": "Account",
+            "earlier_campaign_id": "Earlier campaign",
+            "dormant_from": st.column_config.DatetimeColumn(
+                "Silent from (UTC)", format="YYYY-MM-DD HH:mm"
+            ),
+            "dormant_until": st.column_config.DatetimeColumn(
+                "Silent until (UTC)", format="YYYY-MM-DD HH:mm"
+            ),
+            "dormant_days": st.column_config.NumberColumn("Days silent", format="localized"),
+            "statuses_while_dormant": st.column_config.NumberColumn(
+                "Counter's move while silent",
+                format="localized",
+                help="How much the profile tweet counter (statuses_count) rose while silent",
+            ),
+            "bot_score": st.column_config.NumberColumn("Bot score", format="%.2f"),
+            "profile": ui.PROFILE_LINK,
+        },
+    )

@@ -11,21 +11,26 @@ from dagster_duckdb import DuckDBResource
 
 from analytics.bootstrap import bot_share_interval
 from analytics.coordination import (
+    CO_RETWEET,
+    GROUP_COLUMNS,
     PRESETS,
+    SUMMARY_COLUMNS,
+    SYNC,
+    campaign_coordination_summary,
     co_retweet_edges,
     content_keys,
     coordinated_groups,
+    group_labels,
     group_summary,
     synchronised_edges,
 )
+from analytics.similarity import EDGE_COLUMNS
 from ml import artefact
 from ml.bot_share import estimate_bot_share
 from orchestration.assets.ml import bot_classifier, current_model
 from orchestration.warehouse import replace_table_from_frame
 
 ANALYTICS_SCHEMA = "analytics"
-CO_RETWEET = "pacheco2021_coretweet"
-SYNC = "pacheco2021_sync"
 BOOTSTRAP_SAMPLES = 2000
 CONFIDENCE = 0.95
 
@@ -36,6 +41,11 @@ CAMPAIGN_TWEETS_SQL = """
     JOIN marts.fct_tweets AS t USING (tweet_id)
     WHERE ct.campaign_id = ?
 """
+
+
+def concat_or_empty(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """The frames one under the other; with none, an empty frame that still has the columns."""
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 def marts_key(model: str) -> dg.AssetKey:
@@ -170,13 +180,18 @@ def coordinated_accounts(duckdb: DuckDBResource) -> dg.MaterializeResult:
                 edges.append(found.assign(**tag))
                 members.append(grouped.assign(**tag))
                 groups.append(summary.assign(campaign_id=campaign_id))
-        edges_frame = pd.concat(edges, ignore_index=True) if edges else pd.DataFrame()
-        members_frame = pd.concat(members, ignore_index=True) if members else pd.DataFrame()
-        groups_frame = pd.concat(groups, ignore_index=True) if groups else pd.DataFrame()
+        ids = campaign_ids(con)
+        tags = ["campaign_id", "method"]
+        edges_frame = concat_or_empty(edges, [*EDGE_COLUMNS, *tags])
+        members_frame = concat_or_empty(members, [*GROUP_COLUMNS, *tags])
+        groups_frame = concat_or_empty(groups, [*SUMMARY_COLUMNS, "campaign_id"])
+        groups_frame = groups_frame.assign(group_label=group_labels(groups_frame))
+        campaigns_frame = campaign_coordination_summary(ids, groups_frame, members_frame)
         for table, frame in (
             ("coordination_edges", edges_frame),
             ("coordination_members", members_frame),
             ("coordination_groups", groups_frame),
+            ("coordination_summary", campaigns_frame),
         ):
             replace_table_from_frame(con, ANALYTICS_SCHEMA, table, frame)
     by_method = (

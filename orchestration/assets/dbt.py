@@ -17,6 +17,7 @@ from dagster_dbt import (
     DbtCliResource,
     dbt_assets,
 )
+from dagster_shared import record as dg_record
 
 from orchestration.dbt_project import botwatch_dbt_project
 
@@ -27,8 +28,56 @@ KEEP_RUN_TARGETS = 5
 PARTIAL_PARSE = "partial_parse.msgpack"
 
 
+# What a generic dbt test verifies, in words, from its arguments.
+TEST_WORDS = {
+    "not_null": "{column} is never missing",
+    "unique": "{column} is unique (one row each)",
+    "accepted_values": "{column} takes only the accepted values {values}",
+    "relationships": "every {column} is found in {to}",
+    "accepted_range": "{column} stays within its accepted range",
+    "unique_combination_of_columns": "one row per {combination_of_columns}",
+}
+
+
+def dbt_test_description(node: Mapping[str, Any]) -> str:
+    """A dbt test (a manifest node) said in words: its own description, else what its generic
+    test verifies on which column, else its name as a sentence."""
+    if node.get("description"):
+        return " ".join(str(node["description"]).split())
+    metadata = node.get("test_metadata") or {}
+    kwargs = {
+        **(metadata.get("kwargs") or {}),
+        **((metadata.get("kwargs") or {}).get("arguments") or {}),
+    }
+    template = TEST_WORDS.get(metadata.get("name", ""))
+    if template:
+        words = {
+            "column": kwargs.get("column_name") or "the row",
+            "values": kwargs.get("values", ""),
+            "to": str(kwargs.get("to", "the referenced table")).replace("ref(", "").strip(")'\""),
+            "combination_of_columns": ", ".join(kwargs.get("combination_of_columns") or []),
+        }
+        return template.format(**words)
+    name = str(node.get("name", "")).removeprefix("assert_").replace("_", " ")
+    return name[:1].upper() + name[1:]
+
+
 class BotwatchTranslator(DagsterDbtTranslator):
-    """Groups dbt assets by layer (staging, intermediate, marts); seeds join the staging group."""
+    """Groups dbt assets by layer (staging, intermediate, marts); seeds join the staging group;
+    every dbt test check says what it verifies."""
+
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: Any,
+    ) -> dg.AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        node = manifest.get("nodes", {}).get(unique_id, {})
+        return dg_record.replace(spec, description=dbt_test_description(node))
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])

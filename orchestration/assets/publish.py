@@ -17,7 +17,7 @@ from orchestration.assets.analytics import (
 )
 from orchestration.assets.dbt import dbt_marts
 from orchestration.assets.ml import bot_classifier, current_model
-from orchestration.snapshot_writer import write_snapshot_database
+from orchestration.snapshot_writer import evaluation_table, write_snapshot_database
 
 # The quarantine, summed for the data-quality page (the rows themselves stay in the warehouse).
 REJECTED_BY_REASON_SQL = """
@@ -45,7 +45,8 @@ def latest_check_results(context: dg.AssetExecutionContext) -> pd.DataFrame:
     # The whole code location's checks, also when this asset runs in a run of a subset.
     from orchestration.definitions import defs
 
-    keys = list(defs.resolve_asset_graph().asset_check_keys)
+    graph = defs.resolve_asset_graph()
+    keys = list(graph.asset_check_keys)
     latest = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
     rows = []
     for key in sorted(keys, key=lambda k: (k.asset_key.to_user_string(), k.name)):
@@ -60,7 +61,8 @@ def latest_check_results(context: dg.AssetExecutionContext) -> pd.DataFrame:
                 "severity": evaluation.severity.value if evaluation else None,
                 "run_id": record.run_id if record else None,
                 "evaluated_at": pd.Timestamp(record.create_timestamp, unit="s") if record else None,
-                "description": (evaluation.description if evaluation else None),
+                "description": (evaluation.description if evaluation else None)
+                or graph.get_check_spec(key).description,
                 "metadata": str({k: v.value for k, v in evaluation.metadata.items()})
                 if evaluation
                 else None,
@@ -114,8 +116,10 @@ def write_campaign_networks(con, out_dir: Path) -> list[Path]:
     ],
     group_name="publish",
     kinds={"duckdb"},
-    description="A read-only copy of the marts for the app, written to a new folder of "
-    "BOTWATCH_PUBLISH_DIR and made current atomically (the app never opens the warehouse).",
+    description="A read-only copy of the published tables for the app (every table and column "
+    "declared in botwatch/published.py: a snapshot that breaks that contract is refused), written "
+    "to a new folder of BOTWATCH_PUBLISH_DIR and made current atomically (the app never opens "
+    "the warehouse).",
 )
 def published_snapshot(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource
@@ -125,12 +129,14 @@ def published_snapshot(
 
     def write(folder):
         with duckdb.get_connection() as con:
-            rejected = con.sql(REJECTED_BY_REASON_SQL).df()
-            fields = write_snapshot_database(
-                con,
-                folder,
-                extra_frames={"quality_checks": checks, "rejected_records_by_reason": rejected},
-            )
+            frames = {
+                "quality_checks": checks,
+                "rejected_records_by_reason": con.sql(REJECTED_BY_REASON_SQL).df(),
+                "classifier_evaluation": evaluation_table(
+                    con.sql("SELECT * FROM ml.classifier_evaluation").df()
+                ),
+            }
+            fields = write_snapshot_database(con, folder, frames)
             networks = write_campaign_networks(con, folder / "networks")
         fields["networks"] = [str(p.relative_to(folder)) for p in networks]
         fields["collection"] = paths.collection()
@@ -145,5 +151,6 @@ def published_snapshot(
             "snapshot": dg.MetadataValue.path(str(folder)),
             "tables": manifest["tables"],
             "published_at": manifest["published_at"],
+            "contract": manifest["contract"],
         }
     )

@@ -11,41 +11,33 @@ from analytics.report import write_report
 from botwatch import paths, snapshot
 from orchestration.assets.publish import published_snapshot
 
-# Report section → snapshot table, filtered to the campaign; absent tables are left out.
-REPORT_TABLES = {
-    "hourly": "fct_campaign_activity_hourly",
-    "events": "campaign_events",
-    "languages": "fct_campaign_languages",
-    "threshold_curve": "fct_promoter_threshold_sensitivity",
-    "reused_bots": "fct_reused_bots",
-    "amplified_accounts": "fct_amplified_accounts",
-    "amplified_domains": "fct_amplified_domains",
-    "promoter_hashtags": "fct_promoter_hashtags",
-    "creation_cohorts": "fct_promoter_creation_cohorts",
-    "coordinated_groups": "coordination_groups",
+# Report section -> the rows of the snapshot it shows, for one campaign (bound as $campaign).
+REPORT_SQL = {
+    "hourly": "SELECT * FROM fct_campaign_activity_hourly WHERE campaign_id = $campaign",
+    "events": "SELECT * FROM campaign_events WHERE campaign_id = $campaign ORDER BY event_at",
+    "languages": "SELECT * FROM fct_campaign_languages WHERE campaign_id = $campaign",
+    "threshold_curve": "SELECT * FROM fct_promoter_threshold_sensitivity "
+    "WHERE campaign_id = $campaign ORDER BY threshold",
+    "reused_bots": "SELECT r.*, coalesce(c.name, r.earlier_campaign_id) AS earlier_campaign "
+    "FROM fct_reused_bots AS r LEFT JOIN campaigns AS c ON c.campaign_id = r.earlier_campaign_id "
+    "WHERE r.later_campaign_id = $campaign",
+    "amplified_accounts": "SELECT * FROM fct_amplified_accounts WHERE campaign_id = $campaign",
+    "amplified_domains": "SELECT * FROM fct_amplified_domains WHERE campaign_id = $campaign",
+    "promoter_hashtags": "SELECT * FROM fct_promoter_hashtags WHERE campaign_id = $campaign",
+    "creation_cohorts": "SELECT * FROM fct_promoter_creation_cohorts WHERE campaign_id = $campaign",
+    "coordinated_groups": "SELECT * FROM coordination_groups WHERE campaign_id = $campaign",
 }
-CAMPAIGN_COLUMN = {"reused_bots": "later_campaign_id"}
 
 
-def campaign_tables(
-    con: duckdb.DuckDBPyConnection, campaign_id: str, available: set[str]
-) -> dict[str, pd.DataFrame]:
-    tables = {}
-    for section, table in REPORT_TABLES.items():
-        if table in available:
-            column = CAMPAIGN_COLUMN.get(section, "campaign_id")
-            tables[section] = con.execute(
-                f'SELECT * FROM "{table}" WHERE "{column}" = ?', [campaign_id]
-            ).df()
-    return tables
+def campaign_tables(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[str, pd.DataFrame]:
+    return {
+        section: con.execute(sql, {"campaign": campaign_id}).df()
+        for section, sql in REPORT_SQL.items()
+    }
 
 
-def campaign_summary(
-    con: duckdb.DuckDBPyConnection,
-    campaign_id: str,
-    tables: dict[str, pd.DataFrame],
-    available: set[str],
-) -> dict:
+def campaign_summary(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict:
+    """The headline numbers of one campaign, each read from the one table that computes it."""
     summary = con.execute(
         "SELECT * FROM fct_campaign_summary WHERE campaign_id = ?", [campaign_id]
     ).df()
@@ -53,36 +45,54 @@ def campaign_summary(
         return {}
     row = summary.iloc[0].to_dict()
     headline = {
-        "tweets": row["tweets"],
-        "promoters": row["promoters"],
-        "bot_promoters": row["bot_promoters"],
-        "bot_share": row["bot_share_among_promoters"],
+        key: row[key]
+        for key in (
+            "tweets",
+            "promoters",
+            "bot_promoters",
+            "top_language",
+            "top_language_tweets",
+            "second_language",
+            "second_language_tweets",
+            "peak_hour",
+            "peak_hour_tweets",
+            "missed_tweets",
+        )
     }
-    if "bot_share_intervals" in available:
-        interval = con.execute(
-            "SELECT * FROM bot_share_intervals WHERE campaign_id = ?", [campaign_id]
-        ).df()
-        if len(interval):
-            first = interval.iloc[0]
-            headline |= {
-                "bot_share_low": first["ci_low"],
-                "bot_share_high": first["ci_high"],
-                "confidence": first["confidence"],
-                "threshold": first["threshold"],
-                "adjusted_share": first["adjusted_estimate"],
-                "adjusted_low": first["adjusted_low"],
-                "adjusted_high": first["adjusted_high"],
-                "adjusted_method": first["adjusted_method"],
-            }
-    if "reused_bots" in tables:
-        reused = tables["reused_bots"]
-        headline["reused_bots"] = int(reused["is_reused_bot"].sum())
-        if len(reused):
-            headline["min_dormancy_days"] = int(reused["min_dormancy_days"].iloc[0])
-    if "coordinated_groups" in tables:
-        groups = tables["coordinated_groups"]
-        headline["coordinated_groups"] = len(groups)
-        headline["coordinated_accounts"] = int(groups["size"].sum()) if len(groups) else 0
+    headline["bot_share"] = row["bot_share_among_promoters"]
+    interval = con.execute(
+        "SELECT * FROM bot_share_intervals WHERE campaign_id = ?", [campaign_id]
+    ).df()
+    if len(interval):
+        first = interval.iloc[0]
+        headline |= {
+            "bot_share": first["estimate"],
+            "bot_share_low": first["ci_low"],
+            "bot_share_high": first["ci_high"],
+            "confidence": first["confidence"],
+            "threshold": first["threshold"],
+            "adjusted_share": first["adjusted_estimate"],
+            "adjusted_low": first["adjusted_low"],
+            "adjusted_high": first["adjusted_high"],
+            "adjusted_method": first["adjusted_method"],
+        }
+    reused = con.execute(
+        "SELECT coalesce(c.name, s.earlier_campaign_id) AS earlier, s.reused_bots, "
+        "(SELECT any_value(min_dormancy_days) FROM fct_reused_bots) AS min_dormancy_days "
+        "FROM fct_reused_bots_summary AS s "
+        "LEFT JOIN campaigns AS c ON c.campaign_id = s.earlier_campaign_id "
+        "WHERE s.later_campaign_id = ? AND s.reused_accounts > 0 ORDER BY s.earlier_campaign_id",
+        [campaign_id],
+    ).df()
+    headline["reused_bots"] = list(zip(reused["earlier"], reused["reused_bots"], strict=True))
+    if len(reused):
+        headline["min_dormancy_days"] = reused["min_dormancy_days"].iloc[0]
+    coordination = con.execute(
+        "SELECT groups, accounts_in_groups FROM coordination_summary WHERE campaign_id = ?",
+        [campaign_id],
+    ).fetchone()
+    if coordination:
+        headline["coordinated_groups"], headline["coordinated_accounts"] = coordination
     return headline
 
 
@@ -90,7 +100,8 @@ def campaign_summary(
     deps=[published_snapshot],
     group_name="publish",
     kinds={"html", "markdown"},
-    description="A dated findings report per campaign (Markdown and HTML) in "
+    description="A dated findings report per campaign (Markdown and HTML, offline, readable on a "
+    "phone: headline, methods box, charts, tables sorted by meaning) in "
     "BOTWATCH_PUBLISH_DIR/reports.",
 )
 def campaign_reports(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
@@ -98,15 +109,18 @@ def campaign_reports(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     run_date = datetime.now(UTC).date()
     written = []
     with duckdb.connect(str(folder / snapshot.DATABASE), read_only=True) as con:
-        available = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
         campaigns = con.sql(
             "SELECT campaign_id, name, start_at, end_at FROM campaigns ORDER BY campaign_id"
         ).df()
+        evaluation = con.sql("SELECT * FROM classifier_evaluation ORDER BY test").df()
         for campaign in campaigns.to_dict("records"):
-            tables = campaign_tables(con, campaign["campaign_id"], available)
-            summary = campaign_summary(con, campaign["campaign_id"], tables, available)
             md, html = write_report(
-                campaign, summary, tables, run_date, paths.publish_dir() / snapshot.REPORTS
+                campaign,
+                campaign_summary(con, campaign["campaign_id"]),
+                campaign_tables(con, campaign["campaign_id"]),
+                run_date,
+                paths.publish_dir() / snapshot.REPORTS,
+                evaluation=evaluation,
             )
             written += [str(md), str(html)]
     return dg.MaterializeResult(metadata={"reports": written, "snapshot": str(folder)})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-# The hand-made snapshot builder lives beside the app's other tests, one folder up.
+# The pipeline snapshot helpers (pipeline_snapshots.py) live one folder up.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

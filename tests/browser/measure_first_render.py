@@ -2,10 +2,10 @@
 an assertion). Cold = first visit after the app started (no cached query), warm = later visits.
 
     python tests/browser/measure_first_render.py --publish-dir DIR --out FILE.json
-    python tests/browser/measure_first_render.py --build-tweets 1000000 --accounts 150000 ...
 
-``--build-tweets`` publishes a hand-made snapshot of that size (tests/app_snapshot_factory.py) into
-a temporary folder instead of reading the pipeline's."""
+DIR is a pipeline's BOTWATCH_PUBLISH_DIR (for a 1M-tweet figure, `make run` on a 1M-tweet
+simulated collection: `python -m simulate --tweets 1000000`); the app only opens snapshots that
+keep the contract of botwatch/published.py, so there is no hand-made one to measure."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,27 +95,12 @@ def measure(publish_dir: Path, source: str, runs: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--publish-dir", type=Path)
-    parser.add_argument("--build-tweets", type=int)
-    parser.add_argument("--accounts", type=int, default=150_000)
+    parser.add_argument("--publish-dir", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, help="a JSON file: results are kept by --label")
     parser.add_argument("--label", default="run")
     args = parser.parse_args()
-    if args.build_tweets:
-        from app_snapshot_factory import publish_test_snapshot
-
-        publish_dir = Path(tempfile.mkdtemp(prefix="botwatch-app-bench-"))
-        started = time.perf_counter()
-        publish_test_snapshot(
-            publish_dir, size={"tweets": args.build_tweets, "accounts": args.accounts}
-        )
-        print(
-            f"built a {args.build_tweets:,}-tweet snapshot in {time.perf_counter() - started:.1f} s"
-        )
-        source = "tests/app_snapshot_factory.py (hand-made, marts derived by SQL)"
-    else:
-        publish_dir, source = args.publish_dir, "pipeline"
+    publish_dir, source = args.publish_dir, "pipeline"
     result = measure(publish_dir, source, args.runs)
     text = json.dumps(result, indent=2)
     print(text)

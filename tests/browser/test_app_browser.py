@@ -11,14 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
-from app_snapshot_factory import (
-    REUSED_BOT,
-    busiest_campaign_and_top_bot,
-    campaign_tweets,
-    publish_test_snapshot,
-)
 from harness import (
     ARTIFACTS,
     exceptions_on,
@@ -28,6 +21,7 @@ from harness import (
     wait_for_render,
     wait_for_rerun,
 )
+from pipeline_snapshots import busiest_campaign_and_top_bot, republish
 
 from app import format as fmt
 from botwatch import snapshot
@@ -104,25 +98,6 @@ def walk_the_app(page, url: str, campaign_id: str, account: str, label: str) -> 
     return {"first_render_s": first_render, "overview": overview, "profile": profile}
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    publish_dir = tmp_path_factory.mktemp("published")
-    publish_test_snapshot(publish_dir)
-    return publish_dir
-
-
-def test_every_page_search_and_deep_link(page, published: Path) -> None:
-    with running_app(published) as url:
-        seen = walk_the_app(page, url, "macronleaks", "reused_bot", "small")
-    assert seen["overview"]["Tweets"] == fmt.count(campaign_tweets(0))
-    database = snapshot.current_dir(published) / snapshot.DATABASE
-    with duckdb.connect(str(database), read_only=True) as con:
-        score = con.execute(
-            "SELECT bot_score FROM dim_accounts WHERE user_id = ?", [REUSED_BOT]
-        ).fetchone()[0]
-    assert seen["profile"]["Bot score"] == fmt.score(score)
-
-
 def test_missing_snapshot_is_a_message_in_the_browser(page, tmp_path: Path) -> None:
     with running_app(tmp_path / "nothing-yet") as url:
         page.goto(url)
@@ -130,10 +105,12 @@ def test_missing_snapshot_is_a_message_in_the_browser(page, tmp_path: Path) -> N
         assert not exceptions_on(page)
 
 
-def test_publishing_while_the_app_is_open(page, tmp_path: Path) -> None:
+def test_publishing_while_the_app_is_open(page, pipeline_snapshot, tmp_path: Path) -> None:
     """New snapshots are published (the pipeline's own publish step) while the page re-renders:
     no lock error, and every render shows the numbers of exactly one snapshot."""
-    publish_test_snapshot(tmp_path, generation=0)
+    source = pipeline_snapshot.publish_dir
+    campaign_id, base_tweets, *_ = busiest_campaign_and_top_bot(source)
+    republish(source, tmp_path, generation=0)
     stop = threading.Event()
     published_generations = []
     failures: list[BaseException] = []
@@ -142,7 +119,7 @@ def test_publishing_while_the_app_is_open(page, tmp_path: Path) -> None:
         generation = 1
         try:
             while not stop.is_set():
-                publish_test_snapshot(tmp_path, generation=generation)
+                republish(source, tmp_path, generation=generation)
                 published_generations.append(generation)
                 generation += 1
                 time.sleep(0.2)
@@ -151,7 +128,7 @@ def test_publishing_while_the_app_is_open(page, tmp_path: Path) -> None:
 
     renders = []
     with running_app(tmp_path) as url:
-        page.goto(f"{url}/?campaign=macronleaks")
+        page.goto(f"{url}/?campaign={campaign_id}")
         wait_for_render(page)
         publisher = threading.Thread(target=keep_publishing, daemon=True)
         publisher.start()
@@ -177,7 +154,7 @@ def test_publishing_while_the_app_is_open(page, tmp_path: Path) -> None:
     seen_generations = {generation for generation, _ in renders}
     assert len(seen_generations) >= 3, renders  # the app followed the new snapshots
     for generation, tweets in renders:  # the sidebar's snapshot and the page's numbers agree
-        assert tweets == fmt.count(campaign_tweets(generation)), renders
+        assert tweets == fmt.count(base_tweets + generation), renders
     (ARTIFACTS / "publish-while-open.json").write_text(
         json.dumps({"renders": renders, "published": len(published_generations)})
     )
@@ -188,7 +165,39 @@ def test_the_pipeline_snapshot_in_the_browser(page, pipeline_snapshot) -> None:
     campaign_id, tweets, account, _ = busiest_campaign_and_top_bot(publish_dir)
     with running_app(publish_dir, pipeline_snapshot.env) as url:
         seen = walk_the_app(page, url, campaign_id, account, "pipeline")
+        other = next(c for c in ("macronleaks", "us2016") if c != campaign_id)
+        walk_the_app(page, url, other, account, f"pipeline-{other}")
     assert seen["overview"]["Tweets"] == fmt.count(tweets)
     (ARTIFACTS / "app_first_render.json").write_text(
         json.dumps({"tweets": int(tweets), "first_render_s": seen["first_render_s"]})
     )
+
+
+@pytest.mark.parametrize(("device", "width"), [("desktop", 1366), ("phone", 390)])
+def test_the_report_reads_on_a_desktop_and_on_a_phone(
+    browser, pipeline_snapshot, device: str, width: int
+) -> None:
+    """The dated HTML report the pipeline wrote, opened offline: the headline and the methods
+    box come first, no table is wider than seven columns, and on a phone the page
+    itself never scrolls sideways (wide tables scroll inside their own box)."""
+    reports = sorted((pipeline_snapshot.publish_dir / snapshot.REPORTS).glob("macronleaks-*.html"))
+    context = browser.new_context(viewport={"width": width, "height": 800}, offline=True)
+    page = context.new_page()
+    page.goto(reports[-1].as_uri())
+    tops = page.evaluate(
+        "() => ({headline: document.querySelector('h2').getBoundingClientRect().top,"
+        " methods: document.querySelector('.methods').getBoundingClientRect().top,"
+        " screen: innerHeight})"
+    )
+    assert tops["headline"] < tops["screen"], tops  # the headline starts on the first screen
+    assert tops["methods"] < 2 * tops["screen"], tops  # the methods box right after it
+    widths = page.evaluate(
+        "() => [...document.querySelectorAll('table')].map(t => t.rows[0].cells.length)"
+    )
+    assert widths and max(widths) <= 7, widths
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+    assert overflow <= 1, f"the page scrolls sideways by {overflow} px on a {device}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"report-{device}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"report-{device}-first-screen.png"))
+    context.close()

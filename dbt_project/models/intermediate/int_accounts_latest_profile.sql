@@ -1,7 +1,8 @@
 -- One row per account: its most recently observed profile, with how often and over what period
 -- it was observed. Ties on observation time go to the most recent file and line, then (one line
 -- can hold the same account twice, e.g. as author and as retweeted author, with counters of two
--- moments) to the higher counters, which only grow, so the choice is the same in every run.
+-- moments) to the higher counters, which only grow, and last to the observation whose content
+-- hashes highest: a total order, so the kept profile never depends on the engine's row order.
 
 with
 
@@ -30,10 +31,15 @@ ranked as (
         row_number() over (
             partition by user_id
             order by
-                observed_at desc nulls last, source_file desc, source_line desc,
-                statuses_count desc nulls last, followers_count desc nulls last,
-                favourites_count desc nulls last, friends_count desc nulls last,
-                listed_count desc nulls last
+                observed_at desc nulls last,
+                source_file desc,
+                source_line desc,
+                statuses_count desc nulls last,
+                followers_count desc nulls last,
+                favourites_count desc nulls last,
+                friends_count desc nulls last,
+                listed_count desc nulls last,
+                {{ botwatch.content_hash(botwatch.profile_column_names()) }} desc
         ) as recency_rank
     from observations
 

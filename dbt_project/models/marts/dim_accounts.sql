@@ -34,6 +34,35 @@ tweeting as (
 
 ),
 
+-- The longest stretch between two consecutive tweets of each account in the collection (its
+-- dormancy as the account page shows it); ties go to the earliest.
+silences as (
+
+    select
+        author_id as user_id,
+        lag(created_at) over (partition by author_id order by created_at, tweet_id) as silent_from,
+        created_at as silent_until
+    from tweets
+    where author_id is not null
+
+),
+
+longest_silence as (
+
+    select
+        user_id,
+        silent_from,
+        silent_until,
+        {{ dbt.datediff('silent_from', 'silent_until', 'second') }} as silent_seconds,
+        row_number() over (
+            partition by user_id
+            order by {{ dbt.datediff('silent_from', 'silent_until', 'second') }} desc, silent_from
+        ) as silence_rank
+    from silences
+    where silent_from is not null
+
+),
+
 accounts as (
 
     select user_id from profiles
@@ -63,6 +92,10 @@ select
     tweeting.first_tweet_at,
     tweeting.last_tweet_at,
     cast(coalesce(tweeting.tweets_collected, 0) as {{ dbt.type_bigint() }}) as tweets_collected,
+    longest_silence.silent_from as longest_silence_from,
+    longest_silence.silent_until as longest_silence_until,
+    cast(longest_silence.silent_seconds as {{ botwatch.type_double() }}) / 86400
+        as longest_silence_days,
     scores.bot_score,
     case when scores.bot_score is not null then scores.is_bot end as is_bot,
     case
@@ -78,3 +111,5 @@ from accounts
 left join profiles on accounts.user_id = profiles.user_id
 left join tweeting on accounts.user_id = tweeting.user_id
 left join scores on accounts.user_id = scores.user_id
+left join longest_silence
+    on accounts.user_id = longest_silence.user_id and longest_silence.silence_rank = 1

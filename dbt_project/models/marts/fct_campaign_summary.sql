@@ -67,6 +67,7 @@ languages_ranked as (
     select
         campaign_id,
         lang,
+        count(*) as lang_tweets,
         row_number() over (partition by campaign_id order by count(*) desc, lang) as language_rank
     from campaign_tweets
     group by campaign_id, lang
@@ -120,8 +121,14 @@ select
     cast(coalesce(tweet_totals.english_tweets, 0) as {{ dbt.type_bigint() }}) as english_tweets,
     cast(coalesce(tweet_totals.french_tweets, 0) as {{ dbt.type_bigint() }}) as french_tweets,
     top_language.lang as top_language,
+    cast(top_language.lang_tweets as {{ dbt.type_bigint() }}) as top_language_tweets,
+    second_language.lang as second_language,
+    cast(second_language.lang_tweets as {{ dbt.type_bigint() }}) as second_language_tweets,
     cast(coalesce(limits.limit_notices, 0) as {{ dbt.type_bigint() }}) as limit_notices,
     cast(coalesce(limits.missed_tweets, 0) as {{ dbt.type_bigint() }}) as missed_tweets,
+    cast(coalesce(limits.missed_tweets, 0) as {{ botwatch.type_double() }})
+        / nullif(coalesce(tweet_totals.tweets, 0) + coalesce(limits.missed_tweets, 0), 0)
+        as missed_share,
     peak_hour.activity_hour as peak_hour,
     cast(peak_hour.hour_tweets as {{ dbt.type_bigint() }}) as peak_hour_tweets,
     tweet_totals.first_tweet_at,
@@ -131,6 +138,8 @@ left join tweet_totals on campaigns.campaign_id = tweet_totals.campaign_id
 left join promoter_totals on campaigns.campaign_id = promoter_totals.campaign_id
 left join languages_ranked as top_language
     on campaigns.campaign_id = top_language.campaign_id and top_language.language_rank = 1
+left join languages_ranked as second_language
+    on campaigns.campaign_id = second_language.campaign_id and second_language.language_rank = 2
 left join hours_ranked as peak_hour
     on campaigns.campaign_id = peak_hour.campaign_id and peak_hour.hour_rank = 1
 left join limits on campaigns.campaign_id = limits.campaign_id
