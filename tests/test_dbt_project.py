@@ -567,7 +567,7 @@ def test_docs_generate_and_every_mart_column_described(built: Built) -> None:
     assert set(marts) == {
         "dim_accounts", "fct_tweets", "fct_campaign_tweets", "fct_campaign_activity_hourly",
         "fct_campaign_summary", "fct_campaign_languages", "fct_account_campaign_activity",
-        "fct_interactions",
+        "fct_interactions", "fct_bot_score_distribution",
     }  # fmt: skip
     for name, node in marts.items():
         catalog_columns = catalog["nodes"][node["unique_id"]]["columns"]
