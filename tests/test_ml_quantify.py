@@ -7,7 +7,6 @@ on the training population and only the prevalence changes in a test population 
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 
