@@ -9,7 +9,7 @@ embedded in the HTML inline and in the Markdown as data URIs, so both files work
 them. Everything that comes from the data is escaped: a screen name or hashtag cannot inject markup.
 
 The numbers are the snapshot's (marts and Python assets), passed in by the Dagster asset
-(``orchestration/assets/reports.py``); this module only chooses, orders and words them.
+(``orchestration/defs/publish/reports.py``); this module only chooses, orders and words them.
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ def _files(directory: Path) -> list[Path]:
 def run_ingest(directory: Path, scratch: Path) -> dict:
     import duckdb
 
-    from orchestration.ingest import ingest_files
+    from ingest import ingest_files
 
     # DuckDB's Arrow scan imports pandas on first use (a second or two, once per process): a
     # long-lived asset process has paid it already, so it is paid here before the clock starts.

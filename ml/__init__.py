@@ -1,4 +1,4 @@
 """The bot classifier: labelled-dataset loaders, features, training, evaluation, scoring.
 
-No Dagster here: ``orchestration/assets/ml.py`` wraps these functions.
+No Dagster here: ``orchestration/defs/ml/assets.py`` wraps these functions.
 """

@@ -93,7 +93,7 @@ def prepare_collection() -> list[str]:
     """Make sure there is something to run: simulate the demo when its landing folder is empty,
     write the simulator's labelled accounts when training on them and they are missing. Returns
     the landing files."""
-    from orchestration.ingest import discover_landing_files
+    from ingest import discover_landing_files
 
     landing = paths.landing_dir()
     files = discover_landing_files(landing)
@@ -282,7 +282,7 @@ def materialize_all(log_path: Path) -> RunOutcome:
             )
         instance.add_dynamic_partitions(landing_files.name, plan.add)
         partitions = instance.get_dynamic_partitions(landing_files.name)
-        job = defs.resolve_job_def("all_assets")
+        job = defs().resolve_job_def("all_assets")
         run_id = str(uuid.uuid4())
         watcher = RunWatcher(instance, run_id, job)
         watcher.start()

@@ -17,9 +17,9 @@ def main(argv: list[str] | None = None) -> None:
     paths.export_defaults()
     home = prepare_dagster_home()
     print(f"Collection {paths.collection()}: Dagster home {home}", flush=True)
-    dagster = str(Path(sys.executable).with_name("dagster"))
+    dg = str(Path(sys.executable).with_name("dg"))
     arguments = argv if argv is not None else sys.argv[1:]
-    os.execv(dagster, [dagster, "dev", "-m", "orchestration.definitions", *arguments])
+    os.execv(dg, [dg, "dev", *arguments])
 
 
 if __name__ == "__main__":

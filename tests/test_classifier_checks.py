@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from orchestration.checks.classifier_checks import classifier_outcome
+from orchestration.defs.ml.checks import classifier_outcome
 
 
 def cross_validation(aucs: list[float], briers: list[float]) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import pytest
 
 from botwatch import paths
 from orchestration import workspace
-from orchestration.resources import WarehouseResource
+from orchestration.defs.resources import WarehouseResource
 
 PATH_VARIABLES = (
     "BOTWATCH_COLLECTION",

@@ -686,7 +686,7 @@ def tweet_ids_in_files(files: list[Path]) -> set[str]:
 
 @pytest.fixture(scope="module")
 def real_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
-    ingest = pytest.importorskip("orchestration.ingest")
+    ingest = pytest.importorskip("ingest")
     tweets_dir = paths.SHARED_DATA_DIR / "tweets"
     tweet_files = sorted(
         p for p in tweets_dir.rglob("*.json*") if p.is_file() and "profiles" not in p.parts
@@ -755,7 +755,7 @@ def test_real_samples_accounts_and_interactions(real_build: tuple[Path, list[Pat
 
 @pytest.fixture(scope="module")
 def simulated_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    ingest = pytest.importorskip("orchestration.ingest")
+    ingest = pytest.importorskip("ingest")
     pytest.importorskip("simulate")
     work = tmp_path_factory.mktemp("dbt_simulated")
     landing, truth = work / "landing", work / "truth"

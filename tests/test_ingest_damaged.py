@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from botwatch.schema import REJECTED_TEXT_LIMIT
-from orchestration.ingest import NotTweetsError, ingest_file
+from ingest import NotTweetsError, ingest_file
 from tests.ingest_samples import retweet, tweet, user, write_lines
 
 

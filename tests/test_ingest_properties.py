@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orchestration.ingest import NotTweetsError, ingest_file
+from ingest import NotTweetsError, ingest_file
 from tests.ingest_samples import tweet
 
 EXAMPLES = int(os.environ.get("BOTWATCH_FUZZ_EXAMPLES", "60"))

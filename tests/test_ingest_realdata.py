@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from botwatch.paths import SHARED_DATA_DIR
-from orchestration.ingest import ingest_file
+from ingest import ingest_file
 
 pytestmark = pytest.mark.realdata
 TWEETS_DIR = SHARED_DATA_DIR / "tweets"

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.ingest import (
+from ingest import (
     NotTweetsError,
     discover_landing_files,
     ingest_file,

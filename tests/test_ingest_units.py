@@ -9,12 +9,12 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from orchestration.ingest import NotTweetsError, ingest_file, loaders, reading
-from orchestration.ingest.bounds import TWITTER_BIRTH, latest_possible, timestamp_problem
-from orchestration.ingest.detect import V1_ARRAY, V1_LINES, V1_OBJECT, V2_PAGES, detect_format
-from orchestration.ingest.documents import array_elements
-from orchestration.ingest.reading import Damage, LineChunk, iter_line_chunks, line_offsets
-from orchestration.ingest.v2 import parse_time
+from ingest import NotTweetsError, ingest_file, loaders, reading
+from ingest.bounds import TWITTER_BIRTH, latest_possible, timestamp_problem
+from ingest.detect import V1_ARRAY, V1_LINES, V1_OBJECT, V2_PAGES, detect_format
+from ingest.documents import array_elements
+from ingest.reading import Damage, LineChunk, iter_line_chunks, line_offsets
+from ingest.v2 import parse_time
 from tests.ingest_samples import tweet, write_lines
 
 

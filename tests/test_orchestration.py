@@ -10,8 +10,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from orchestration.defs.ingest.sensors import landing_files_sensor, plan_landing_runs
 from orchestration.partitions import PARTITION_RANGE_END, PARTITION_RANGE_START, landing_files
-from orchestration.sensors import landing_files_sensor, plan_landing_runs
 
 
 def test_plan_new_files_in_arrival_order_and_changed_files() -> None:
@@ -80,9 +80,9 @@ def test_landing_sensor_requests_one_run_per_arrival(
 
 
 def test_definitions_show_the_whole_lineage() -> None:
-    from orchestration.definitions import defs
+    from orchestration.definitions import defs as load_defs
 
-    graph = defs.resolve_asset_graph()
+    graph = load_defs().resolve_asset_graph()
     chain = [
         ["raw_tweets"],
         ["staging", "stg_twitter__user_observations"],
@@ -112,8 +112,8 @@ def test_definitions_show_the_whole_lineage() -> None:
     assert any(asset == "staging/stg_twitter__tweets" for asset, _ in check_keys), (
         "dbt tests are checks"
     )
-    assert defs.resolve_schedule_def("daily_full_refresh")
-    assert defs.resolve_sensor_def("landing_files_sensor")
+    assert load_defs().resolve_schedule_def("daily_full_refresh")
+    assert load_defs().resolve_sensor_def("landing_files_sensor")
 
 
 def _ancestors(graph, key: dg.AssetKey) -> set[dg.AssetKey]:
@@ -128,7 +128,7 @@ def _ancestors(graph, key: dg.AssetKey) -> set[dg.AssetKey]:
 
 
 def test_dbt_run_targets_are_pruned_to_the_newest_per_asset(tmp_path: Path) -> None:
-    from orchestration.assets.dbt import prune_run_targets
+    from orchestration.defs.dbt.assets import prune_run_targets
 
     for n in range(8):
         folder = tmp_path / f"dbt_marts-run{n:04d}-abc{n}"

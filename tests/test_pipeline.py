@@ -120,10 +120,10 @@ def test_every_asset_was_materialised_by_dagster(
     monkeypatch.setenv("DAGSTER_HOME", pipeline_snapshot.env["DAGSTER_HOME"])
     with DagsterInstance.get() as instance:
         materialised = {key.to_user_string() for key in instance.get_asset_keys()}
-    from orchestration.definitions import defs
+    from orchestration.definitions import defs as load_defs
 
     every_asset = {
-        key.to_user_string() for key in defs.resolve_asset_graph().materializable_asset_keys
+        key.to_user_string() for key in load_defs().resolve_asset_graph().materializable_asset_keys
     }
     assert len(every_asset) > 30
     assert every_asset - materialised == set()

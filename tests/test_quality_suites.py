@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from orchestration.checks import suites
+from quality import suites
 
 NOW = datetime(2026, 1, 1)
 

@@ -10,12 +10,12 @@ import dagster as dg
 import pytest
 
 from botwatch import snapshot
+from ingest import plan_ingest
 from orchestration import run_records
-from orchestration.ingest import plan_ingest
+from orchestration.defs.ingest.sensors import landing_files_sensor, plan_landing_runs
 from orchestration.materialize_all import new_log_path, plan_partitions
 from orchestration.partitions import landing_files
 from orchestration.run_report import ErrorChain, StepTracker, code_location, failure_lines
-from orchestration.sensors import landing_files_sensor, plan_landing_runs
 from tests.test_orchestration import evaluate, write_tweet_file
 
 
@@ -105,23 +105,21 @@ def test_a_step_line_counts_a_partitioned_asset_once() -> None:
 def test_a_failure_names_the_error_the_innermost_project_line_and_the_log(tmp_path: Path) -> None:
     stack = [
         '  File "/somewhere/.venv/lib/python3.11/site-packages/dagster/x.py", line 5, in run\n',
-        '  File "/work/project/orchestration/assets/ingest.py", line 42, in raw_tweets\n',
-        '  File "/work/project/orchestration/ingest/ingest.py", line 7, in _ingest\n',
+        '  File "/work/project/orchestration/defs/ingest/assets.py", line 42, in raw_tweets\n',
+        '  File "/work/project/ingest/ingest.py", line 7, in _ingest\n',
         '  File "/work/project/.venv/lib/python3.11/site-packages/duckdb/y.py", line 1, in q\n',
     ]
     chain = [
         ErrorChain("DagsterExecutionStepExecutionError", "Error in step raw_tweets", []),
         ErrorChain("FileNotFoundError", "no such landing file: x.jsonl\nmore", stack),
     ]
-    assert code_location(chain[1], root=Path("/work/project")) == "orchestration/ingest/ingest.py:7"
+    assert code_location(chain[1], root=Path("/work/project")) == "ingest/ingest.py:7"
     lines = failure_lines("raw_tweets", chain, tmp_path / "run.log")
     assert lines[0] == "✗ Step raw_tweets failed: FileNotFoundError: no such landing file: x.jsonl"
     assert any(str(tmp_path / "run.log") in line for line in lines)
     assert any("what to do" in line for line in lines)
     # Dagster's messages start with the qualified class name: it is said once.
-    qualified = [
-        ErrorChain("NotTweetsError", "orchestration.ingest.errors.NotTweetsError: a.csv", [])
-    ]
+    qualified = [ErrorChain("NotTweetsError", "ingest.errors.NotTweetsError: a.csv", [])]
     first = failure_lines("raw_tweets", qualified, tmp_path / "run.log")[0]
     assert first == "✗ Step raw_tweets failed: NotTweetsError: a.csv"
     assert "move that file out of the landing folder" in "".join(

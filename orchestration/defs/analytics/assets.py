@@ -27,7 +27,7 @@ from analytics.coordination import (
 from analytics.similarity import EDGE_COLUMNS
 from ml import artefact
 from ml.bot_share import estimate_bot_share
-from orchestration.assets.ml import bot_classifier, current_model
+from orchestration.defs.ml.assets import bot_classifier, current_model
 from orchestration.warehouse import replace_table_from_frame
 
 ANALYTICS_SCHEMA = "analytics"

@@ -44,3 +44,8 @@ def build_resources() -> dict[str, object]:
             dbt_executable=str(Path(sys.executable).with_name("dbt")),
         ),
     }
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(resources=build_resources())

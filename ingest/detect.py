@@ -6,8 +6,8 @@ import json
 import zlib
 from pathlib import Path
 
-from orchestration.ingest.errors import NotTweetsError
-from orchestration.ingest.reading import GZIP_MAGIC
+from ingest.errors import NotTweetsError
+from ingest.reading import GZIP_MAGIC
 
 V1_LINES = "v1.1-lines"
 V1_ARRAY = "v1.1-array"

@@ -12,8 +12,8 @@ from pathlib import Path
 import dagster as dg
 
 from botwatch import paths
-from orchestration.ingest import discover_landing_files
-from orchestration.jobs import all_assets_job
+from ingest import discover_landing_files
+from orchestration.defs.jobs import all_assets_job
 from orchestration.partitions import landing_files, partition_range_tags
 
 

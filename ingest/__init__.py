@@ -11,8 +11,8 @@ twarc2 v2 pages (tweets or user lookups), each gzip-compressed or not. Bad recor
 ``raw.rejected_records`` with a reason; a file with no tweet at all raises ``NotTweetsError``.
 """
 
-from orchestration.ingest.errors import NotTweetsError
-from orchestration.ingest.ingest import (
+from ingest.errors import NotTweetsError
+from ingest.ingest import (
     ensure_raw_tables,
     ingest_file,
     ingest_files,
@@ -20,13 +20,13 @@ from orchestration.ingest.ingest import (
     retire_files,
     source_name,
 )
-from orchestration.ingest.landing import (
+from ingest.landing import (
     IngestPlan,
     LandingFolderGone,
     discover_landing_files,
     plan_ingest,
 )
-from orchestration.ingest.report import IngestReport
+from ingest.report import IngestReport
 
 __all__ = [
     "IngestPlan",

@@ -8,9 +8,9 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from orchestration.ingest import v1_sql
-from orchestration.ingest.bounds import TWITTER_BIRTH
-from orchestration.ingest.report import IngestReport
+from ingest import v1_sql
+from ingest.bounds import TWITTER_BIRTH
+from ingest.report import IngestReport
 
 
 def with_source_file(lines: pa.Table, source_file: str) -> pa.Table:

@@ -15,14 +15,14 @@ import duckdb
 
 from botwatch import paths
 from botwatch.schema import create_raw_tables_sql
-from orchestration.ingest import detect, loaders, reading
-from orchestration.ingest.bounds import latest_possible
-from orchestration.ingest.errors import NotTweetsError
-from orchestration.ingest.reading import (
+from ingest import detect, loaders, reading
+from ingest.bounds import latest_possible
+from ingest.errors import NotTweetsError
+from ingest.reading import (
     compression_of,
 )
-from orchestration.ingest.report import IngestReport
-from orchestration.ingest.rows import insert_rows
+from ingest.report import IngestReport
+from ingest.rows import insert_rows
 
 # Every table a file's ingest writes; re-ingesting the file replaces its rows in all of them.
 FILE_TABLES = (
@@ -266,7 +266,7 @@ def recorded_files(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def retire_files(con: duckdb.DuckDBPyConnection, source_files: list[str]) -> None:
     """Remove every row of these files from the raw tables, in one transaction (the files left the
-    landing folder: see ``orchestration.ingest.landing.plan_ingest``)."""
+    landing folder: see ``ingest.landing.plan_ingest``)."""
     if not source_files:
         return
     ensure_raw_tables(con)

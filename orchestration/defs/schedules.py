@@ -4,7 +4,7 @@ Off by default (`make ui` must not start runs by surprise): turn it on in the UI
 
 import dagster as dg
 
-from orchestration.jobs import all_assets_job
+from orchestration.defs.jobs import all_assets_job
 from orchestration.partitions import landing_files, partition_range_tags
 
 

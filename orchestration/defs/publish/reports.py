@@ -9,7 +9,7 @@ import pandas as pd
 
 from analytics.report import write_report
 from botwatch import paths, snapshot
-from orchestration.assets.publish import published_snapshot
+from orchestration.defs.publish.assets import published_snapshot
 
 # Report section -> the rows of the snapshot it shows, for one campaign (bound as $campaign).
 REPORT_SQL = {

@@ -11,8 +11,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from botwatch import paths
-from orchestration import run_console
-from orchestration.ingest import (
+from ingest import (
     IngestReport,
     LandingFolderGone,
     discover_landing_files,
@@ -21,6 +20,7 @@ from orchestration.ingest import (
     recorded_files,
     retire_files,
 )
+from orchestration import run_console
 from orchestration.partitions import landing_files
 
 RAW_TWEETS = dg.AssetKey(["raw_tweets"])

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from orchestration.ingest.bounds import timestamp_problem
+from ingest.bounds import timestamp_problem
 
 API_VERSION = "v2"
 

@@ -16,11 +16,11 @@ import duckdb
 import pyarrow as pa
 
 from botwatch.schema import REJECTED_TEXT_LIMIT
-from orchestration.ingest import detect, documents, reading, v2
-from orchestration.ingest.reading import Damage, iter_line_chunks, lines_table
-from orchestration.ingest.report import IngestReport
-from orchestration.ingest.rows import insert_rows
-from orchestration.ingest.v1_load import load_v1_lines, with_source_file
+from ingest import detect, documents, reading, v2
+from ingest.reading import Damage, iter_line_chunks, lines_table
+from ingest.report import IngestReport
+from ingest.rows import insert_rows
+from ingest.v1_load import load_v1_lines, with_source_file
 
 Loader = Callable[[duckdb.DuckDBPyConnection, Path, IngestReport, datetime], None]
 

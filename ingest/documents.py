@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from orchestration.ingest.reading import Damage, iter_line_chunks, numbered_lines
+from ingest.reading import Damage, iter_line_chunks, numbered_lines
 
 _DECODER = json.JSONDecoder()
 _SPACE = " \t\r\n\ufeff"

@@ -9,14 +9,14 @@ from dagster_duckdb import DuckDBResource
 
 from analytics.networks import write_networks
 from botwatch import paths, snapshot
-from orchestration.assets.analytics import (
+from orchestration.defs.analytics.assets import (
     CO_RETWEET,
     bot_share_intervals,
     campaign_ids,
     coordinated_accounts,
 )
-from orchestration.assets.dbt import dbt_marts
-from orchestration.assets.ml import bot_classifier, current_model
+from orchestration.defs.dbt.assets import dbt_marts
+from orchestration.defs.ml.assets import bot_classifier, current_model
 from orchestration.snapshot_writer import evaluation_table, write_snapshot_database
 
 # The quarantine, summed for the data-quality page (the rows themselves stay in the warehouse).
@@ -43,9 +43,7 @@ QUALITY_CHECK_COLUMNS = [
 def latest_check_results(context: dg.AssetExecutionContext) -> pd.DataFrame:
     """The last evaluation of every asset check in the code location, for the data-quality page."""
     # The whole code location's checks, also when this asset runs in a run of a subset.
-    from orchestration.definitions import defs
-
-    graph = defs.resolve_asset_graph()
+    graph = context.repository_def.asset_graph
     keys = list(graph.asset_check_keys)
     latest = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
     rows = []

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from orchestration.checks import suites
-from orchestration.checks.suites import MIN_PROMOTERS_FOR_SHARE_CHECK
+from quality import suites
+from quality.suites import MIN_PROMOTERS_FOR_SHARE_CHECK
 
 
 def _result(outcome: suites.SuiteResult) -> dg.AssetCheckResult:

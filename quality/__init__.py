@@ -1,0 +1,1 @@
+"""Data-quality suites (Great Expectations), pure: no Dagster in this package."""
