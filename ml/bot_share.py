@@ -75,18 +75,18 @@ def estimate_bot_share(
     unknown = sorted(set(field_sets) - set(model.models))
     if unknown:
         raise ValueError(f"accounts scored by field sets the model lacks: {unknown}")
-    thresholded, total, low, high = 0.0, 0.0, 0.0, 0.0
+    members = {name: field_sets == name for name in model.models}
+    present = {name: inside for name, inside in members.items() if inside.any()}
+    thresholded = float(
+        sum(
+            inside.mean() * classify_and_count(scores[inside], model.models[name].threshold)
+            for name, inside in present.items()
+        )
+    )
+    total, low, high = 0.0, 0.0, 0.0
     methods: list[str] = []
-    for name, field_set_model in model.models.items():
-        inside = field_sets == name
-        if not inside.any():
-            continue
-        weight = inside.mean()
-        thresholded += weight * classify_and_count(scores[inside], field_set_model.threshold)
-    for name, field_set_model in model.models.items():
-        inside = field_sets == name
-        if not inside.any():
-            continue
+    for name, inside in present.items():
+        field_set_model = model.models[name]
         method = field_set_model.cv_metrics.get("quantifier", "acc")
         methods.append(method)
         try:
