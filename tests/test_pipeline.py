@@ -129,6 +129,21 @@ def test_every_asset_was_materialised_by_dagster(
     assert every_asset - materialised == set()
 
 
+def test_the_data_quality_table_lists_every_check_of_the_code_location(
+    pipeline_snapshot: PipelineRun,
+) -> None:
+    from orchestration.definitions import defs as load_defs
+
+    every_check = {
+        (key.asset_key.to_user_string(), key.name)
+        for key in load_defs().resolve_asset_graph().asset_check_keys
+    }
+    with snapshot_db(pipeline_snapshot) as con:
+        published = set(con.execute("SELECT asset, check_name FROM quality_checks").fetchall())
+    assert len(every_check) > 100
+    assert published == every_check
+
+
 def test_a_bad_batch_is_stopped_and_the_app_keeps_the_last_good_snapshot(
     pipeline_snapshot: PipelineRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

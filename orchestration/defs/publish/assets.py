@@ -42,8 +42,9 @@ QUALITY_CHECK_COLUMNS = [
 
 def latest_check_results(context: dg.AssetExecutionContext) -> pd.DataFrame:
     """The last evaluation of every asset check in the code location, for the data-quality page."""
-    # The whole code location's checks, also when this asset runs in a run of a subset.
-    graph = context.repository_def.asset_graph
+    # The checks of this run's job: make run, the sensor and the schedule run the whole graph (a
+    # run launched in-process has no repository to ask, so the job is the one source for both).
+    graph = context.job_def.asset_layer.asset_graph
     keys = list(graph.asset_check_keys)
     latest = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
     rows = []
