@@ -131,10 +131,15 @@ ACCOUNT_COLUMNS = (
 )
 
 
+def search_needle(text: str) -> str:
+    """What the account search looks for: the reader's text without an '@' in front."""
+    return text.strip().removeprefix("@").strip()
+
+
 def find_accounts(snap: Snapshot, text: str, limit: int = 20) -> pd.DataFrame:
     """Accounts whose id or screen name is ``text`` (an '@' is ignored, case does not matter);
     when none matches exactly, screen names that contain it."""
-    needle = text.strip().removeprefix("@").strip()
+    needle = search_needle(text)
     if not needle:
         return pd.DataFrame(columns=ACCOUNT_COLUMNS.split(", "))
     exact = snap.query(

@@ -15,6 +15,25 @@ from app.data import Snapshot, SnapshotUnavailable, resolve
 
 SNAPSHOT_KEY = "_snapshot_of_this_run"
 CAMPAIGN_KEY = "campaign"
+# The longest text a reader can type or put in the URL: a screen name has at most 15 characters,
+# an id 20 digits, a campaign id a few words. The search box stops there (max_chars) and a longer
+# URL parameter is cut to it.
+MAX_INPUT_CHARS = 100
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean_input(text: object, limit: int = MAX_INPUT_CHARS) -> str:
+    """What the app reads from a reader's text: cut to ``limit`` characters, control characters
+    (NUL, newlines, escapes) removed, surrounding space stripped. Never raises."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    return _CONTROL.sub("", text[: limit * 4]).strip()[:limit]
+
+
+def query_param(name: str) -> str | None:
+    """The URL parameter ``name`` through ``clean_input`` (None when it is absent)."""
+    value = st.query_params.get(name)
+    return None if value is None else clean_input(value)
 
 
 def start_run() -> Snapshot:
@@ -46,7 +65,7 @@ def campaign_picker(snap: Snapshot) -> str | None:
         return None
     options = list(campaigns["campaign_id"])
     names = dict(zip(campaigns["campaign_id"], campaigns["name"], strict=True))
-    wanted = st.query_params.get(CAMPAIGN_KEY)
+    wanted = query_param(CAMPAIGN_KEY)
     if wanted is not None and wanted not in options:
         st.sidebar.warning(f"Campaign “{wanted}” is not in this snapshot.")
     if st.session_state.get(CAMPAIGN_KEY) not in options:

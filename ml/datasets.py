@@ -25,16 +25,23 @@ the same unknown offset for the whole dataset), not a guess.
 Fields a layout does not have stay null, never invented. Bad rows are not dropped silently: each
 one is listed in ``LabelledDataset.rejected`` with a reason; what a layout leaves out on purpose
 (tweet nodes, unlabelled support accounts) is counted in ``LabelledDataset.skipped``.
+
+Damaged input (a cut-off file, invalid UTF-8, wrong types, deep nesting, huge fields, NUL bytes,
+duplicated keys) never raises past a loader: a row that cannot be read is rejected with a reason
+and the rows beside it still load (a JSON array cut off keeps the elements before the cut). The
+one error a loader raises is ``DatasetLayoutError``, when a folder or file as a whole is not a
+dataset of its layout (no header with the needed columns, no JSON array at all).
 """
 
 from __future__ import annotations
 
 import ast
 import csv
+import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +63,9 @@ _TEXT_FIELDS = [c for c, t in PROFILE_COLUMNS.items() if t == "VARCHAR" and c !=
 _TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
 _CRESCI_TIME = "%Y-%m-%d %H:%M:%S"
 _EPOCH_MS = re.compile(r"\d{1,15}L?")
+_USER_ID = re.compile(r"[0-9]{1,20}")  # ASCII digits only (str.isdigit also takes "²", "١")
+# A CSV field longer than this is a damaged row, rejected (the csv module's own limit).
+MAX_FIELD_CHARS = csv.field_size_limit()
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?")
 # cresci-2017 groups whose name does not say "bot" but whose accounts are fake (Cresci et al. 2017)
 _CRESCI_BOT_GROUPS_WITHOUT_BOT_IN_NAME = {"fake_followers"}
@@ -88,9 +98,181 @@ class _Rows:
     accepted: list[dict] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
+    seen: set[str] = field(default_factory=set)
 
     def reject(self, reference: str, reason: str) -> None:
         self.rejected.append((reference, reason))
+
+    def accept(
+        self, reference: str, user_id: str, is_bot: bool, profile: Callable[[], dict]
+    ) -> bool:
+        """Add the profile ``profile()`` builds for ``user_id``, or reject it with the reason: a
+        second profile of the account, a value the builder refuses (its ``ValueError``), text
+        that is not valid Unicode (a lone surrogate, from invalid UTF-8 or a JSON escape)."""
+        where = f"{reference} user {user_id}"
+        if user_id in self.seen:
+            self.reject(where, "duplicate_profile")
+            return False
+        try:
+            built = profile()
+        except ValueError as error:
+            self.reject(where, str(error))
+            return False
+        for name, value in built.items():
+            if isinstance(value, str) and not _is_unicode(value):
+                self.reject(where, f"invalid_utf8:{name}")
+                return False
+        self.seen.add(user_id)
+        self.accepted.append({**built, "is_bot": is_bot})
+        return True
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_user_id(text: str) -> bool:
+    return _USER_ID.fullmatch(text) is not None
+
+
+def _read_text(path: Path) -> str:
+    """A file's text; bytes that are not UTF-8 become lone surrogates, so the rows holding them
+    are rejected one by one instead of the whole file (a leading BOM is dropped)."""
+    return path.read_bytes().decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+
+
+def _csv_records(
+    path: Path, rows: _Rows, reference: str, separator: str = " row "
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """The rows of a CSV with a header as ``(reference, {column: value})``; a row that cannot be
+    read (wrong number of fields, a field over ``MAX_FIELD_CHARS``, invalid UTF-8) is rejected.
+    References are ``<reference><separator><n>``, n counting records, the header being 1."""
+    text = _read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, [])
+    except csv.Error as error:
+        raise DatasetLayoutError(f"{path}: the header cannot be read ({error})") from error
+    header = [name.strip() for name in header]
+    number = 1
+    while True:
+        number += 1
+        where = f"{reference}{separator}{number}"
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            rows.reject(where, f"unreadable_csv_row:{str(error)[:80]}")
+            continue
+        if not values or values == [""]:
+            number -= 1  # a blank line is no record
+            continue
+        if len(values) != len(header):
+            rows.reject(where, f"row_has_{len(values)}_fields_header_has_{len(header)}")
+            continue
+        if not all(_is_unicode(v) for v in values):
+            rows.reject(where, "invalid_utf8")
+            continue
+        yield where, dict(zip(header, values, strict=True))
+
+
+def _json_array(path: Path, rows: _Rows) -> Iterator[tuple[str, object]]:
+    """The elements of a file holding one JSON array, as ``(reference, element)``, read one by
+    one: an element that cannot be parsed (malformed, nested deeper than Python can follow, an
+    integer too long to convert) is rejected and the next one read; a file cut off keeps the
+    elements before the cut. A file that is not a JSON array raises ``DatasetLayoutError``."""
+    text = _read_text(path)
+    position = _skip_space(text, 0)
+    if not text.startswith("[", position):
+        raise DatasetLayoutError(f"{path}: expected a JSON array")
+    position = _skip_space(text, position + 1)
+    if text.startswith("]", position):
+        return
+    decoder = json.JSONDecoder()
+    index = 0
+    while position < len(text):
+        where = f"{path.name}[{index}]"
+        end = None
+        try:
+            element, end = decoder.raw_decode(text, position)
+        except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
+            reason = f"unreadable_json:{type(error).__name__}"
+        else:
+            after = _skip_space(text, end)
+            if after < len(text) and text[after] in ",]":
+                yield where, element
+                if text[after] == "]":
+                    return
+                position, index = _skip_space(text, after + 1), index + 1
+                continue
+            reason = "unreadable_json:no_separator"
+        following = _element_end(text, position if end is None else end)
+        if following is None:  # brackets that never close: the next element that reads
+            following = _next_readable(text, decoder, position)
+            if following is None:
+                rows.reject(f"{where} onwards", "cut_off_json_array")
+                return
+        rows.reject(where, reason)
+        if text[following] == "]":
+            return
+        position, index = _skip_space(text, following + 1), index + 1
+    rows.reject(f"{path.name}[{index}] onwards", "cut_off_json_array")
+
+
+def _next_readable(text: str, decoder: json.JSONDecoder, position: int) -> int | None:
+    """The first ``,`` after ``position`` that is followed by an element that parses and ends
+    at a ``,`` or ``]`` (where reading resumes after a damaged element); None if there is none."""
+    comma = text.find(",", position)
+    while comma >= 0:
+        start = _skip_space(text, comma + 1)
+        try:
+            _, end = decoder.raw_decode(text, start)
+        except (ValueError, RecursionError):
+            pass
+        else:
+            after = _skip_space(text, end)
+            if after < len(text) and text[after] in ",]":
+                return comma
+        comma = text.find(",", comma + 1)
+    return None
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+def _element_end(text: str, position: int) -> int | None:
+    """The index of the ``,`` or ``]`` that ends the array element at ``position`` (brackets
+    counted, strings skipped, no recursion); None when the text ends first."""
+    depth = 0
+    in_string = False
+    index = position
+    while index < len(text):
+        char = text[index]
+        if in_string:
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            if depth == 0 and char == "]":
+                return index
+            depth = max(0, depth - 1)
+        elif char == "," and depth == 0:
+            return index
+        index += 1
+    return None
 
 
 def detect_layout(folder: Path) -> str:
@@ -123,7 +305,10 @@ def _account_type_csvs(folder: Path) -> list[Path]:
     found = []
     for path in sorted(folder.glob("*.csv")):
         with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-            header = next(csv.reader(handle), [])
+            try:
+                header = next(csv.reader(handle), [])
+            except csv.Error:
+                header = []  # not a CSV whose header can be read: not this layout
         if "account_type" in (name.strip() for name in header):
             found.append(path)
     return found
@@ -195,33 +380,24 @@ def _read_bot_repository(folder: Path) -> _Rows:
     rows = _Rows()
     labels_file = folder / f"{folder.name}.tsv"
     labels: dict[str, bool] = {}
-    for number, line in enumerate(labels_file.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(_read_text(labels_file).splitlines(), start=1):
         reference = f"{labels_file.name}:{number}"
         if not line.strip():
             continue
         parts = line.strip().split("\t")
         if len(parts) != 2:
             rows.reject(reference, "label_line_not_two_fields")
-        elif not parts[0].isdigit():
+        elif not _is_user_id(parts[0]):
             rows.reject(reference, "label_user_id_not_numeric")
         elif parts[1].lower() not in ("bot", "human"):
-            rows.reject(reference, f"unknown_label:{parts[1][:40]}")
+            rows.reject(reference, f"unknown_label:{_shown(parts[1])}")
         elif parts[0] in labels:
             rows.reject(reference, f"duplicate_label:{parts[0]}")
         else:
             labels[parts[0]] = parts[1].lower() == "bot"
 
     profiles_file = folder / f"{folder.name}_tweets.json"
-    try:
-        wrappers = json.loads(profiles_file.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise DatasetLayoutError(f"{profiles_file}: not valid JSON ({error})") from error
-    if not isinstance(wrappers, list):
-        raise DatasetLayoutError(f"{profiles_file}: expected a JSON array of probe objects")
-
-    seen: set[str] = set()
-    for index, wrapper in enumerate(wrappers):
-        reference = f"{profiles_file.name}[{index}]"
+    for reference, wrapper in _json_array(profiles_file, rows):
         user = wrapper.get("user") if isinstance(wrapper, dict) else None
         if not isinstance(user, dict):
             rows.reject(reference, "probe_without_user_object")
@@ -229,32 +405,32 @@ def _read_bot_repository(folder: Path) -> _Rows:
         user_id = _user_id(user)
         if user_id is None:
             rows.reject(reference, "user_without_id")
-            continue
-        if user_id not in labels:
+        elif user_id not in labels:
             rows.reject(f"{reference} user {user_id}", "profile_without_label")
-            continue
-        if user_id in seen:
-            rows.reject(f"{reference} user {user_id}", "duplicate_profile")
-            continue
-        try:
-            profile = _profile_from_user_object(user, user_id, wrapper.get("created_at"))
-        except ValueError as error:
-            rows.reject(f"{reference} user {user_id}", str(error))
-            continue
-        seen.add(user_id)
-        profile["is_bot"] = labels[user_id]
-        rows.accepted.append(profile)
-    for user_id in labels.keys() - seen:
+        else:
+            rows.accept(
+                reference,
+                user_id,
+                labels[user_id],
+                lambda user=user, user_id=user_id, wrapper=wrapper: _profile_from_user_object(
+                    user, user_id, wrapper.get("created_at")
+                ),
+            )
+    for user_id in sorted(labels.keys() - rows.seen):
         rows.reject(f"{labels_file.name} user {user_id}", "label_without_profile")
     return rows
 
 
+def _shown(text: str) -> str:
+    """A value quoted in a reason: at most 40 characters, invalid UTF-8 shown escaped."""
+    return text[:40].encode("utf-8", errors="backslashreplace").decode("utf-8")
+
+
 def _user_id(user: dict) -> str | None:
     value = user.get("id_str") or user.get("id")
-    if value is None or isinstance(value, bool):
-        return None
-    text = str(value)
-    return text if text.isdigit() else None
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return str(value) if value < 10**20 else None
+    return value if isinstance(value, str) and _is_user_id(value) else None
 
 
 def _profile_from_user_object(user: dict, user_id: str, probe_time: object) -> dict:
@@ -263,7 +439,9 @@ def _profile_from_user_object(user: dict, user_id: str, probe_time: object) -> d
     profile["created_at"] = _twitter_time(user.get("created_at"), "created_at")
     for name in _TEXT_FIELDS:
         value = user.get(name)
-        profile[name] = None if value is None else str(value)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"bad_text:{name}")
+        profile[name] = value
     for name in _COUNT_FIELDS:
         profile[name] = _count(user.get(name), name)
     for name in _BOOL_FIELDS:
@@ -272,16 +450,19 @@ def _profile_from_user_object(user: dict, user_id: str, probe_time: object) -> d
             raise ValueError(f"bad_boolean:{name}")
         profile[name] = value
     if profile["profile_image_url"] is None:
-        profile["profile_image_url"] = user.get("profile_image_url_https")
+        https = user.get("profile_image_url_https")
+        profile["profile_image_url"] = https if isinstance(https, str) else None
     return profile
 
 
 def _twitter_time(value: object, name: str) -> pd.Timestamp | None:
     if value is None:
         return None
+    if not isinstance(value, str) or len(value) > 64:
+        raise ValueError(f"bad_timestamp:{name}")
     try:
-        stamp = pd.to_datetime(str(value), format=_TWITTER_TIME, utc=True)
-    except (ValueError, TypeError) as error:
+        stamp = pd.to_datetime(value, format=_TWITTER_TIME, utc=True)
+    except (ValueError, TypeError, OverflowError) as error:
         raise ValueError(f"bad_timestamp:{name}") from error
     return stamp.tz_localize(None)
 
@@ -293,12 +474,14 @@ def _count(value: object, name: str) -> int | None:
         raise ValueError(f"bad_count:{name}")
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+    elif isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,19}", value.strip()):
         number = int(value)
     else:
         raise ValueError(f"bad_count:{name}")
     if number < 0:
         raise ValueError(f"negative_count:{name}")
+    if number >= 2**63:
+        raise ValueError(f"bad_count:{name}")  # beyond BIGINT
     return number
 
 
@@ -320,32 +503,38 @@ def cresci_group_label(group: str) -> bool:
 
 def _read_cresci_group(folder: Path, reference_prefix: str) -> _Rows:
     is_bot = cresci_group_label(folder.name)
-    raw = pd.read_csv(
-        folder / "users.csv", dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8"
-    )
-    if "id" not in raw.columns:
-        raise DatasetLayoutError(f"{folder / 'users.csv'}: no 'id' column")
+    path = folder / "users.csv"
     rows = _Rows()
-    seen: set[str] = set()
-    records = raw.to_dict("records")
-    for number, record in enumerate(records, start=2):  # line 1 is the header
-        reference = f"{reference_prefix}/users.csv row {number}"
-        user_id = record.get("id", "").strip()
-        if not user_id.isdigit():
+    records = _csv_records(path, rows, f"{reference_prefix}/users.csv")
+    for reference, record in _with_column(records, "id", path):
+        user_id = record["id"].strip()
+        if not _is_user_id(user_id):
             rows.reject(reference, "user_without_id")
             continue
-        if user_id in seen:
-            rows.reject(f"{reference} user {user_id}", "duplicate_profile")
-            continue
-        try:
-            profile = _profile_from_cresci_record(record, user_id)
-        except ValueError as error:
-            rows.reject(f"{reference} user {user_id}", str(error))
-            continue
-        seen.add(user_id)
-        profile["is_bot"] = is_bot
-        rows.accepted.append(profile)
+        rows.accept(
+            reference,
+            user_id,
+            is_bot,
+            lambda record=record, user_id=user_id: _profile_from_cresci_record(record, user_id),
+        )
     return rows
+
+
+def _with_column(
+    records: Iterator[tuple[str, dict[str, str]]], column: str, path: Path
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """``records``, after checking that the header has ``column`` (else the file is not of the
+    layout: ``DatasetLayoutError``, also for a file with a header and no rows)."""
+    first = next(records, None)
+    if first is not None and column not in first[1]:
+        raise DatasetLayoutError(f"{path}: no {column!r} column")
+    if first is None:
+        header = next(csv.reader(io.StringIO(_read_text(path), newline="")), [])
+        if column not in (name.strip() for name in header):
+            raise DatasetLayoutError(f"{path}: no {column!r} column")
+        return
+    yield first
+    yield from records
 
 
 def _cresci_value(record: dict, name: str) -> str | None:
@@ -386,14 +575,18 @@ def _profile_from_cresci_record(record: dict, user_id: str) -> dict:
 def _cresci_created_time(value: str) -> pd.Timestamp:
     """Twitter's format, or epoch milliseconds with a trailing ``L`` (traditional_spambots_1)."""
     if _EPOCH_MS.fullmatch(value):
-        return pd.to_datetime(int(value.rstrip("L")), unit="ms", utc=True).tz_localize(None)
+        try:
+            stamp = pd.to_datetime(int(value.rstrip("L")), unit="ms", utc=True)
+        except (ValueError, OverflowError) as error:  # beyond what a timestamp holds
+            raise ValueError("bad_timestamp:created_at") from error
+        return stamp.tz_localize(None)
     return _twitter_time(value, "created_at")
 
 
 def _cresci_time(value: str) -> pd.Timestamp:
     try:
-        return pd.to_datetime(value, format=_CRESCI_TIME)
-    except (ValueError, TypeError) as error:
+        return pd.to_datetime(value[:64], format=_CRESCI_TIME)
+    except (ValueError, TypeError, OverflowError) as error:
         raise ValueError("bad_timestamp:crawled_at") from error
 
 
@@ -434,22 +627,12 @@ _TWIBOT_TEXT = {
 def _read_twibot(folder: Path) -> _Rows:
     rows = _Rows()
     labels = _read_twibot_labels(folder / "label.csv", rows)
-    nodes_file = folder / "node.json"
-    try:
-        nodes = json.loads(nodes_file.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise DatasetLayoutError(f"{nodes_file}: not valid JSON ({error})") from error
-    if not isinstance(nodes, list):
-        raise DatasetLayoutError(f"{nodes_file}: expected a JSON array of nodes")
-
-    seen: set[str] = set()
-    profiles = []
-    for index, node in enumerate(nodes):
-        reference = f"{nodes_file.name}[{index}]"
+    for reference, node in _json_array(folder / "node.json", rows):
         if not isinstance(node, dict):
             rows.reject(reference, "node_not_an_object")
             continue
-        node_id = _twibot_text(node.get("id")) or ""
+        raw_id = node.get("id")
+        node_id = (_twibot_text(raw_id) if isinstance(raw_id, str) else None) or ""
         if not node_id.startswith("u"):
             if node_id:
                 rows.skipped["non_user_node"] += 1  # TwiBot-22 tweets ("t<id>") and the like
@@ -457,44 +640,35 @@ def _read_twibot(folder: Path) -> _Rows:
                 rows.reject(reference, "user_without_id")
             continue
         user_id = node_id[1:]
-        if not user_id.isdigit():
+        if not _is_user_id(user_id):
             rows.reject(reference, "user_without_id")
-            continue
-        if user_id not in labels:
+        elif user_id not in labels:
             rows.skipped["profile_without_label"] += 1  # TwiBot's unlabelled support nodes
-            continue
-        if user_id in seen:
-            rows.reject(f"{reference} user {user_id}", "duplicate_profile")
-            continue
-        try:
-            profile = _profile_from_twibot_node(node, user_id)
-        except ValueError as error:
-            rows.reject(f"{reference} user {user_id}", str(error))
-            continue
-        seen.add(user_id)
-        profile["is_bot"] = labels[user_id]
-        profiles.append(profile)
-    rows.accepted = observed_at_newest_creation(profiles)
-    for user_id in sorted(labels.keys() - seen):
+        else:
+            rows.accept(
+                reference,
+                user_id,
+                labels[user_id],
+                lambda node=node, user_id=user_id: _profile_from_twibot_node(node, user_id),
+            )
+    rows.accepted = observed_at_newest_creation(rows.accepted)
+    for user_id in sorted(labels.keys() - rows.seen):
         rows.reject(f"label.csv user {user_id}", "label_without_profile")
     return rows
 
 
 def _read_twibot_labels(labels_file: Path, rows: _Rows) -> dict[str, bool]:
-    with labels_file.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not {"id", "label"} <= set(reader.fieldnames or ()):
-            raise DatasetLayoutError(f"{labels_file}: expected an 'id,label' header")
-        records = list(reader)
+    header = next(csv.reader(io.StringIO(_read_text(labels_file), newline="")), [])
+    if not {"id", "label"} <= {name.strip() for name in header}:
+        raise DatasetLayoutError(f"{labels_file}: expected an 'id,label' header")
     labels: dict[str, bool] = {}
-    for number, record in enumerate(records, start=2):  # line 1 is the header
-        reference = f"{labels_file.name}:{number}"
-        user_id = (record["id"] or "").strip().removeprefix("u")
-        label = _label(record["label"] or "")
-        if not user_id.isdigit():
+    for reference, record in _csv_records(labels_file, rows, labels_file.name, ":"):
+        user_id = record["id"].strip().removeprefix("u")
+        label = _label(record["label"])
+        if not _is_user_id(user_id):
             rows.reject(reference, "label_user_id_not_numeric")
         elif label is None:
-            rows.reject(reference, f"unknown_label:{(record['label'] or '').strip()[:40]}")
+            rows.reject(reference, f"unknown_label:{_shown(record['label'].strip())}")
         elif user_id in labels:
             rows.reject(reference, f"duplicate_label:{user_id}")
         else:
@@ -503,17 +677,23 @@ def _read_twibot_labels(labels_file: Path, rows: _Rows) -> dict[str, bool]:
 
 
 def _twibot_text(value: object) -> str | None:
-    """A TwiBot string value stripped; empty or ``"None"`` (a null written as text) is None."""
+    """A TwiBot string value stripped; empty or ``"None"`` (a null written as text) is None.
+    Another JSON type where TwiBot writes text is a damaged value."""
     if value is None:
         return None
-    text = str(value).strip()
+    if not isinstance(value, str):
+        raise ValueError("bad_text")
+    text = value.strip()
     return None if text in ("", "None") else text
 
 
 def _twibot_boolean(value: object, name: str) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
-    text = _twibot_text(value)
+    try:
+        text = _twibot_text(value)
+    except ValueError as error:
+        raise ValueError(f"bad_boolean:{name}") from error
     if text is None:
         return None
     if text in ("True", "true"):
@@ -525,13 +705,16 @@ def _twibot_boolean(value: object, name: str) -> bool | None:
 
 def _twibot_time(value: object) -> pd.Timestamp | None:
     """Twitter's format (TwiBot-20) or ISO with an offset (TwiBot-22), as naive UTC."""
-    text = _twibot_text(value)
+    try:
+        text = _twibot_text(value)
+    except ValueError as error:
+        raise ValueError("bad_timestamp:created_at") from error
     if text is None:
         return None
     if _ISO_TIME.fullmatch(text):
         try:
             return pd.to_datetime(text, format="ISO8601", utc=True).tz_localize(None)
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, OverflowError) as error:
             raise ValueError("bad_timestamp:created_at") from error
     return _twitter_time(text, "created_at")
 
@@ -540,9 +723,13 @@ def _twibot_metrics(value: object) -> dict:
     """``public_metrics`` as a dict: a JSON object, a Python dict's text, or null (empty)."""
     if isinstance(value, dict):
         return value
-    text = _twibot_text(value)
+    text = _twibot_text(value) if isinstance(value, str) else None
     if text is None:
-        return {}
+        if value is None or isinstance(value, str):
+            return {}
+        raise ValueError("bad_public_metrics")
+    if len(text) > 10_000:  # a metrics dict is a few dozen characters
+        raise ValueError("bad_public_metrics")
     try:
         metrics = ast.literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
@@ -555,7 +742,10 @@ def _twibot_metrics(value: object) -> dict:
 def _profile_from_twibot_node(node: dict, user_id: str) -> dict:
     profile: dict = {"user_id": user_id, "created_at": _twibot_time(node.get("created_at"))}
     for source, name in _TWIBOT_TEXT.items():
-        profile[name] = _twibot_text(node.get(source))
+        try:
+            profile[name] = _twibot_text(node.get(source))
+        except ValueError as error:
+            raise ValueError(f"bad_text:{name}") from error
     for name in ("verified", "protected"):
         profile[name] = _twibot_boolean(node.get(name), name)
     metrics = _twibot_metrics(node.get("public_metrics"))
@@ -582,36 +772,25 @@ def _read_account_type_csv(folder: Path) -> _Rows:
         names = ", ".join(f.name for f in files)
         raise DatasetLayoutError(f"{folder}: expected one CSV with account_type, found {names}")
     path = files[0]
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
-    if "id" not in raw.columns:
-        raise DatasetLayoutError(f"{path}: no 'id' column")
     rows = _Rows()
-    seen: set[str] = set()
-    profiles = []
-    for number, record in enumerate(raw.to_dict("records"), start=2):  # line 1 is the header
-        reference = f"{path.name} row {number}"
+    for reference, record in _with_column(_csv_records(path, rows, path.name), "id", path):
         user_id = record["id"].strip()
-        if not user_id.isdigit():
-            rows.reject(reference, "user_without_id")
-            continue
         label = _label(record["account_type"])
-        if label is None:
-            rows.reject(
-                f"{reference} user {user_id}", f"unknown_label:{record['account_type'][:40]}"
+        if not _is_user_id(user_id):
+            rows.reject(reference, "user_without_id")
+        elif label is None:
+            reason = f"unknown_label:{_shown(record['account_type'])}"
+            rows.reject(f"{reference} user {user_id}", reason)
+        else:
+            rows.accept(
+                reference,
+                user_id,
+                label,
+                lambda record=record, user_id=user_id: _profile_from_account_type_record(
+                    record, user_id
+                ),
             )
-            continue
-        if user_id in seen:
-            rows.reject(f"{reference} user {user_id}", "duplicate_profile")
-            continue
-        try:
-            profile = _profile_from_account_type_record(record, user_id)
-        except ValueError as error:
-            rows.reject(f"{reference} user {user_id}", str(error))
-            continue
-        seen.add(user_id)
-        profile["is_bot"] = label
-        profiles.append(profile)
-    rows.accepted = observed_at_newest_creation(profiles)
+    rows.accepted = observed_at_newest_creation(rows.accepted)
     return rows
 
 
@@ -620,8 +799,10 @@ def _profile_from_account_type_record(record: dict, user_id: str) -> dict:
     profile: dict = {"user_id": user_id, "screen_name": screen_name or None}
     created = record.get("created_at", "").strip()
     try:
-        profile["created_at"] = pd.to_datetime(created, format=_CRESCI_TIME) if created else None
-    except (ValueError, TypeError) as error:
+        profile["created_at"] = (
+            pd.to_datetime(created[:64], format=_CRESCI_TIME) if created else None
+        )
+    except (ValueError, TypeError, OverflowError) as error:
         raise ValueError("bad_timestamp:created_at") from error
     for source, name in _ACCOUNT_TYPE_COUNTS.items():
         value = record.get(source, "").strip()
@@ -645,7 +826,8 @@ def tuple_string_text(raw: str) -> str | None:
     element; a plain string literal's value; otherwise the stripped raw text. Empty is None."""
     text = raw.strip()
     try:
-        value = ast.literal_eval(text) if text else None
+        # A description is at most a few hundred characters: longer text is not parsed.
+        value = ast.literal_eval(text) if text and len(text) <= 10_000 else text or None
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         value = text
     if isinstance(value, tuple):

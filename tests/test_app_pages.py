@@ -192,3 +192,25 @@ def test_a_snapshot_of_another_version_is_a_message_not_an_empty_page(
     words = texts(app)
     assert "published by another version of botwatch" in words
     assert "bot_share_intervals.adjusted_estimate is missing" in words
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"campaign": "m" * 100_000, "account": "@" + "a" * 100_000},
+        {"campaign": "macronleaks\x00'; DROP TABLE campaigns; --", "account": "\x00\n\t%_"},
+        {"campaign": "", "account": "𝄞" * 5_000},
+    ],
+    ids=["huge", "nul-and-sql", "empty-and-astral"],
+)
+def test_long_and_odd_url_parameters_are_cut_and_answered(published, monkeypatch, query) -> None:
+    from app import ui
+
+    app = open_app(published, monkeypatch, "accounts", **query)
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.text_input(key="account_query").value) <= ui.MAX_INPUT_CHARS
+    assert len(app.query_params.get("account", "")) <= ui.MAX_INPUT_CHARS
+    words = texts(app) + "\n".join(str(w.value) for w in app.sidebar.warning)
+    assert (
+        "x" * (ui.MAX_INPUT_CHARS + 1) not in words and "m" * (ui.MAX_INPUT_CHARS + 1) not in words
+    )

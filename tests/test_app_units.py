@@ -4,6 +4,7 @@ charts, and the contract the app holds a snapshot to."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,8 @@ import altair as alt
 import duckdb
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pipeline_snapshots import current_database, one, republish
 
 from app import charts, queries
@@ -324,3 +327,46 @@ def test_the_sidebar_says_which_collection_a_snapshot_shows() -> None:
     label = collection_label({"collection": "my-tweets-1a2b3c4d", "landing_dir": "/data/my-tweets"})
     assert "my-tweets-1a2b3c4d" in label and "/data/my-tweets" in label
     assert "not recorded" in collection_label({})
+
+
+# --- the reader's input: the search box and the URL parameters, generated ---------------------
+
+INPUT_EXAMPLES = settings(
+    max_examples=int(os.environ.get("BOTWATCH_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    database=None,
+)
+reader_text = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.sampled_from(["\x00", "@", "%", "_", "'", '"', "\\", "\n", "é", "𝄞"])),
+    st.integers(0, 10_000).map(lambda n: "x" * n + "@"),
+)
+
+
+@INPUT_EXAMPLES
+@given(reader_text)
+def test_reader_input_is_cut_to_the_limit_without_control_characters(text: str) -> None:
+    from app import ui
+
+    cleaned = ui.clean_input(text)
+    assert len(cleaned) <= ui.MAX_INPUT_CHARS
+    assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in cleaned)
+    assert ui.clean_input(cleaned) == cleaned
+    assert cleaned == cleaned.strip()
+
+
+@INPUT_EXAMPLES
+@given(reader_text)
+def test_account_search_never_raises_on_any_text(snap, text: str) -> None:
+    from app import ui
+
+    for needle in (text, ui.clean_input(text)):
+        found = queries.find_accounts(snap, needle)
+        assert len(found) <= 20
+        assert list(found.columns) == queries.ACCOUNT_COLUMNS.split(", ")
+        wanted = queries.search_needle(needle).lower()
+        assert all(
+            wanted in (n or "").lower() or u == wanted
+            for n, u in found[["screen_name", "user_id"]].itertuples(index=False)
+        )

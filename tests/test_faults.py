@@ -2,11 +2,14 @@
 
 * `make run` (``python -m orchestration.materialize_all`` in a copy of the test pipeline's
   workspace) is frozen with SIGSTOP at a chosen step (ingest mid-transaction, the dbt build, the
-  publish with its new snapshot half-written), a second run is started against the same warehouse
-  while it holds it, then the whole process group is killed with SIGKILL (a power cut for the run
-  and its dbt child). After each kill the published snapshot is the last good one and readable
-  through the app's own door; the re-run completes, marks the killed runs failed and publishes
-  exactly the tables of an uninterrupted run.
+  scoring, the publish with its new snapshot half-written), a second run is started against the
+  same warehouse while it holds it, then the whole process group is killed with SIGKILL (a power
+  cut for the run and its dbt child). After each kill the warehouse holds the last good tables and
+  the published snapshot is the last good one, readable through the app's own door; the re-run
+  completes, marks the killed runs failed and publishes exactly the tables of an uninterrupted run.
+  Meanwhile the real app (``streamlit run``, as `make app` starts it, on the workspace's published
+  snapshot) is open in headless Chromium, visiting its pages over and over: never an exception on
+  a page, never a snapshot other than a whole published one.
 * The disk fills while publishing (a size-capped tmpfs): the snapshot in force stays, a clear error.
 * The model file is truncated, has a byte flipped, is re-zipped with changed weights, or names an
   untrusted type: refused before use.
@@ -23,6 +26,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -37,6 +41,7 @@ from botwatch import snapshot
 from botwatch.paths import PROJECT_ROOT
 from ml import artefact
 from orchestration.snapshot_writer import write_snapshot_database
+from tests.browser import harness
 from tests.conftest import PipelineRun, pipeline_env, run_module
 from tests.snapshot_tables import differing_tables, snapshot_tables
 
@@ -77,7 +82,8 @@ def log_of(out: Path, process: subprocess.Popen, timeout: float = 120) -> Path:
 
 def freeze_when(process: subprocess.Popen, condition: Callable[[], bool], out: Path) -> None:
     """SIGSTOP the run's process group at a moment ``condition`` holds (checked again once it is
-    stopped, so the kill that follows happens exactly there)."""
+    stopped, so the kill that follows happens exactly there). Polled every 5 ms: the scoring step
+    lasts well under a second on the test campaign."""
     deadline = time.monotonic() + FREEZE_TIMEOUT_S
     while time.monotonic() < deadline:
         assert process.poll() is None, f"the run ended before the fault:\n{out.read_text()}"
@@ -86,7 +92,7 @@ def freeze_when(process: subprocess.Popen, condition: Callable[[], bool], out: P
             if condition():
                 return
             os.killpg(process.pid, signal.SIGCONT)
-        time.sleep(0.02)
+        time.sleep(0.005)
     raise AssertionError("the fault's moment never came")
 
 
@@ -102,12 +108,31 @@ def kill(process: subprocess.Popen) -> None:
         time.sleep(0.1)
 
 
+class GrowingLog:
+    """A log file read as it grows (only the new bytes on each look)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.text = ""
+        self._read = 0
+
+    def now(self) -> str:
+        if self.path.exists():
+            with self.path.open("rb") as handle:
+                handle.seek(self._read)
+                new = handle.read()
+            self._read += len(new)
+            self.text += new.decode(errors="replace")
+        return self.text
+
+
 def step_running(log: Path, step: str, also: str | None = None) -> Callable[[], bool]:
     started = f'Started execution of step "{step}"'
     finished = f'Finished execution of step "{step}"'
+    growing = GrowingLog(log)
 
     def running() -> bool:
-        text = log.read_text(errors="replace") if log.exists() else ""
+        text = growing.now()
         if started not in text or finished in text:
             return False
         return also is None or also in text[text.index(started) :]
@@ -136,22 +161,149 @@ def assert_last_good_snapshot(publish_dir: Path, good_id: str, tweets: int) -> N
     assert int(resolved.query("SELECT count(*) AS n FROM fct_tweets")["n"][0]) == tweets
 
 
+# Tables whose rows say what a run committed: raw, the scores, a mart.
+WAREHOUSE_TABLES = ("raw.tweets", "ml.account_bot_scores", "marts.dim_accounts")
+
+
+def warehouse_rows(warehouse: Path, scratch: Path) -> dict[str, int]:
+    """Row counts of WAREHOUSE_TABLES in a copy of ``warehouse`` (its WAL beside it, replayed as
+    the next run would), so the file under test is never opened here."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    copy = scratch / warehouse.name
+    for suffix in ("", ".wal"):
+        source = warehouse.with_name(warehouse.name + suffix)
+        target = copy.with_name(copy.name + suffix)
+        target.unlink(missing_ok=True)
+        if source.exists():
+            shutil.copyfile(source, target)
+    with duckdb.connect(str(copy)) as con:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in WAREHOUSE_TABLES}
+
+
+class AppWatch(threading.Thread):
+    """The real app open in headless Chromium while faults happen: it visits the app's pages one
+    after another until stopped and records, per phase, each visit's exceptions on screen and the
+    snapshot the sidebar names, and what the app's own door (``app.data.resolve``) reads."""
+
+    PAGES = ("", "accounts", "reused_bots", "coordination", "model", "data_quality")
+
+    def __init__(self, url: str, publish_dir: Path) -> None:
+        super().__init__(daemon=True)
+        self.url, self.publish_dir = url, publish_dir
+        self.phase = "before"
+        self.visits: dict[str, int] = {}
+        self.exceptions: list[tuple[str, str, str]] = []
+        self.snapshots_shown: set[str] = set()
+        self.door: list[tuple[str, str, int]] = []  # (phase, snapshot id, fct_tweets rows)
+        self.failure: BaseException | None = None
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        try:
+            self._watch()
+        except BaseException as error:  # reported by stop()
+            self.failure = error
+
+    def _watch(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        from app import data
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=harness.chromium_path(), args=harness.CHROMIUM_ARGS
+            )
+            page = browser.new_page(viewport={"width": 1366, "height": 850})
+            visit = 0
+            while not self._stop.is_set():
+                phase, name = self.phase, self.PAGES[visit % len(self.PAGES)]
+                visit += 1
+                page.goto(f"{self.url}/{name}")
+                harness.wait_for_render(page)
+                for text in harness.exceptions_on(page):
+                    self.exceptions.append((phase, name or "overview", text))
+                sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+                shown = re.search(r"Snapshot (\S+)", sidebar)
+                self.snapshots_shown.add(shown.group(1) if shown else f"none on {name}")
+                resolved = data.resolve(self.publish_dir)
+                rows = int(resolved.query("SELECT count(*) AS n FROM fct_tweets")["n"][0])
+                self.door.append((phase, resolved.snapshot_id, rows))
+                self.visits[phase] = self.visits.get(phase, 0) + 1
+            browser.close()
+
+    def during(self, phase: str) -> None:
+        """From now on, visits count for ``phase``; waits for a first visit of the phase before
+        it (so every fault is watched)."""
+        previous = self.phase
+        deadline = time.monotonic() + 300
+        while not self.visits.get(previous) and time.monotonic() < deadline:
+            assert self.is_alive(), f"the app watch stopped: {self.failure!r}"
+            time.sleep(0.2)
+        self.phase = phase
+
+    def stop(self) -> None:
+        self.during("after")
+        self._stop.set()
+        self.join(timeout=300)
+        if self.failure is not None:
+            raise AssertionError(f"the app watch failed: {self.failure!r}") from self.failure
+
+
 @pytest.fixture(scope="module")
 def uninterrupted(pipeline_snapshot: PipelineRun) -> dict[str, list[tuple]]:
     return snapshot_tables(pipeline_snapshot.publish_dir)
 
 
-def test_kill_9_at_ingest_dbt_and_publish_then_a_rerun_gives_the_uninterrupted_tables(
+def test_kill_9_at_ingest_dbt_scoring_and_publish_then_a_rerun_gives_the_uninterrupted_tables(
     pipeline_snapshot: PipelineRun, uninterrupted: dict[str, list[tuple]], tmp_path: Path
 ) -> None:
+    if harness.chromium_path() is None:
+        pytest.skip("chromium is not installed: `make browser` installs Debian's package")
     env = copy_workspace(pipeline_snapshot, tmp_path / "workspace")
     publish_dir = Path(env["BOTWATCH_PUBLISH_DIR"])
     warehouse = Path(env["BOTWATCH_WAREHOUSE"])
     good_id = snapshot.read_manifest(snapshot.current_dir(publish_dir))["snapshot_id"]
     tweets = len(uninterrupted["fct_tweets"])
+    good_rows = warehouse_rows(warehouse, tmp_path / "scratch")
     killed = []
+    with harness.running_app(publish_dir, env=env) as url:
+        watch = AppWatch(url, publish_dir)
+        watch.start()
+        try:
+            kill_at_every_step_then_rerun(
+                env, tmp_path, watch, good_id, tweets, good_rows, killed, uninterrupted
+            )
+        finally:
+            watch.stop()
+    new_id = snapshot.read_manifest(snapshot.current_dir(publish_dir))["snapshot_id"]
+    # The app, open through it all: every fault watched, no exception, whole snapshots only.
+    assert set(watch.visits) >= {"before", *killed, "rerun"}, watch.visits
+    assert watch.exceptions == []
+    assert watch.snapshots_shown <= {good_id, new_id}, watch.snapshots_shown
+    assert {(i, n) for _, i, n in watch.door} <= {(good_id, tweets), (new_id, tweets)}
+    assert {i for p, i, _ in watch.door if p in killed} == {good_id}
+
+
+def kill_at_every_step_then_rerun(
+    env: dict[str, str],
+    tmp_path: Path,
+    watch: AppWatch,
+    good_id: str,
+    tweets: int,
+    good_rows: dict[str, int],
+    killed: list[str],
+    uninterrupted: dict[str, list[tuple]],
+) -> None:
+    publish_dir = Path(env["BOTWATCH_PUBLISH_DIR"])
+    warehouse = Path(env["BOTWATCH_WAREHOUSE"])
+
+    def after_the_kill(step: str) -> None:
+        killed.append(step)
+        assert_last_good_snapshot(publish_dir, good_id, tweets)
+        assert warehouse_rows(warehouse, tmp_path / "scratch") == good_rows, step
 
     # 1. Ingest, mid-transaction (its rows in the WAL); a second run is refused meanwhile.
+    watch.during("raw_tweets")
     run = start_run(env, tmp_path / "ingest.out")
     log = log_of(tmp_path / "ingest.out", run)
     raw_running = step_running(log, "raw_tweets")
@@ -161,10 +313,10 @@ def test_kill_9_at_ingest_dbt_and_publish_then_a_rerun_gives_the_uninterrupted_t
     assert f"The warehouse {warehouse} is being written by another process" in second.stderr
     assert f"PID {run.pid} (" in second.stderr and "orchestration.materialize_all" in second.stderr
     kill(run)
-    killed.append("raw_tweets")
-    assert_last_good_snapshot(publish_dir, good_id, tweets)
+    after_the_kill("raw_tweets")
 
     # 2. The dbt build, while dbt runs a model (the kill takes its dbt child too).
+    watch.during("dbt_staging_and_intermediate")
     run = start_run(env, tmp_path / "dbt.out")
     log = log_of(tmp_path / "dbt.out", run)
     freeze_when(
@@ -173,21 +325,29 @@ def test_kill_9_at_ingest_dbt_and_publish_then_a_rerun_gives_the_uninterrupted_t
         tmp_path / "dbt.out",
     )
     kill(run)
-    killed.append("dbt_staging_and_intermediate")
-    assert_last_good_snapshot(publish_dir, good_id, tweets)
+    after_the_kill("dbt_staging_and_intermediate")
 
-    # 3. The publish, its new snapshot half-written.
+    # 3. The scoring (the classifier scoring every account, the scores' table being replaced).
+    watch.during("ml__account_bot_scores")
+    run = start_run(env, tmp_path / "scoring.out")
+    log = log_of(tmp_path / "scoring.out", run)
+    freeze_when(run, step_running(log, "ml__account_bot_scores"), tmp_path / "scoring.out")
+    kill(run)
+    after_the_kill("ml__account_bot_scores")
+
+    # 4. The publish, its new snapshot half-written.
+    watch.during("published_snapshot")
     run = start_run(env, tmp_path / "publish.out")
     log = log_of(tmp_path / "publish.out", run)
     publishing = step_running(log, "published_snapshot")
     building = building_snapshot(publish_dir)
     freeze_when(run, lambda: publishing() and building(), tmp_path / "publish.out")
     kill(run)
-    killed.append("published_snapshot")
-    assert_last_good_snapshot(publish_dir, good_id, tweets)
+    after_the_kill("published_snapshot")
     assert building(), "the half-written snapshot is left for the next publish to remove"
 
     # The re-run: completes, marks the killed runs failed, publishes the uninterrupted tables.
+    watch.during("rerun")
     rerun = run_module("orchestration.materialize_all", env=env)
     # Each start marks the run killed before it: the re-run marks the last one.
     assert "1 earlier run(s) never finished" in rerun.stdout, rerun.stdout
@@ -197,8 +357,9 @@ def test_kill_9_at_ingest_dbt_and_publish_then_a_rerun_gives_the_uninterrupted_t
     assert differing_tables(snapshot_tables(publish_dir), uninterrupted) == {}
     with DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
         statuses = [r.status for r in instance.get_runs()]
-    assert statuses.count(DagsterRunStatus.FAILURE) == len(killed) == 3
+    assert statuses.count(DagsterRunStatus.FAILURE) == len(killed) == 4
     assert DagsterRunStatus.STARTED not in statuses
+    assert warehouse_rows(warehouse, tmp_path / "scratch") == good_rows
 
 
 def mount_tmpfs(mountpoint: Path, size_bytes: int) -> None:

@@ -14,18 +14,21 @@ campaign_id = ui.selected_campaign()
 st.title("Accounts")
 
 if "account_query" not in st.session_state:
-    st.session_state["account_query"] = st.query_params.get(ACCOUNT_KEY, "")
-text = st.text_input(
-    "Search an account",
-    key="account_query",
-    placeholder="screen name or part of it (with or without @), or id",
+    st.session_state["account_query"] = ui.query_param(ACCOUNT_KEY) or ""
+text = ui.clean_input(
+    st.text_input(
+        "Search an account",
+        key="account_query",
+        max_chars=ui.MAX_INPUT_CHARS,
+        placeholder="screen name or part of it (with or without @), or id",
+    )
 )
 
-if text.strip():
-    st.query_params[ACCOUNT_KEY] = text.strip()
+if text:
+    st.query_params[ACCOUNT_KEY] = text
     found = queries.find_accounts(snap, text)
     if found.empty:
-        st.warning(f"No account called or numbered “{text.strip()}” is in this snapshot.")
+        st.warning(f"No account called or numbered “{text}” is in this snapshot.")
         user_id = None
     elif len(found) == 1:
         user_id = found.iloc[0]["user_id"]
