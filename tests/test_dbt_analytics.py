@@ -30,8 +30,8 @@ import yaml
 from analytics.amplification import amplification_by_account, amplification_by_domain
 from analytics.bootstrap import threshold_sensitivity
 from botwatch import paths, snapshot
-from tests.conftest import PipelineRun
-from tests.test_dbt_project import insert, new_warehouse, query, read_campaigns, run_dbt
+from tests.helpers.dbt_runs import insert, new_warehouse, query, read_campaigns, run_dbt
+from tests.helpers.pipeline_runs import PipelineRun
 
 # The analyses' parameters as the project sets them (dbt_project.yml vars).
 DBT_VARS = yaml.safe_load((paths.DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from botwatch.paths import DBT_PROJECT_DIR, PROJECT_ROOT
+from ml.datasets import load_dataset
 from simulate import CAMPAIGNS, SimulationConfig, simulate
 from simulate.config import campaign_window
 from simulate.schedule import allocate_with_capacity, split_exactly
@@ -389,8 +390,7 @@ def test_labelled_set_is_in_the_bot_repository_layout(run: dict) -> None:
 
 
 def test_labelled_set_loads_with_the_project_loader(run: dict) -> None:
-    datasets = pytest.importorskip("ml.datasets")
-    dataset = datasets.load_dataset(run["root"] / "sim" / "labelled" / "simulated")
+    dataset = load_dataset(run["root"] / "sim" / "labelled" / "simulated")
     assert len(dataset.frame) == SMALL.labelled_accounts
     assert dataset.frame["is_bot"].mean() == pytest.approx(SMALL.labelled_bot_share, abs=0.01)
 
