@@ -17,6 +17,8 @@ PIPELINE_TWEETS = int(os.environ.get("BOTWATCH_TEST_TWEETS", "12000"))
 REUSE_PIPELINE_ROOT = "BOTWATCH_TEST_PIPELINE_ROOT"
 RUN_OUTPUT = "run-output.txt"
 PIPELINE_GROUP = "pipeline"
+# Fixtures that run the pipeline or `dbt build` for real (test_dbt_project, test_dbt_analytics).
+REAL_BUILD_FIXTURES = {"pipeline_snapshot", "built", "build", "real_build", "simulated_build"}
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +75,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if "realdata" in item.keywords:
                 item.add_marker(skip)
-    # Tests on the pipeline's snapshot share one run: keep them on one xdist worker.
     for item in items:
-        if "pipeline_snapshot" in getattr(item, "fixturenames", ()):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        # Tests on the pipeline's snapshot share one run: keep them on one xdist worker.
+        if "pipeline_snapshot" in fixtures:
             item.add_marker(pytest.mark.xdist_group(PIPELINE_GROUP))
+        # A real pipeline run or dbt build takes minutes: `make test-fast` leaves these out.
+        if fixtures & REAL_BUILD_FIXTURES:
+            item.add_marker(pytest.mark.integration)
