@@ -57,8 +57,8 @@ test: setup browser lint
 	$(VENV)/bin/dg check defs
 	$(PY) -m pytest -n 2 --dist loadgroup -m "not faults"
 
-# The tests that run no pipeline, dbt build, browser or nested evaluation: a minute or two.
-FAST_TESTS := not integration and not realdata and not browser and not slow and not faults
+# The tests that run no pipeline, dbt build, browser, nested evaluation or fuzzing: a minute or two.
+FAST_TESTS := not integration and not realdata and not browser and not slow and not faults and not fuzz
 
 test-fast: setup lint
 	$(PY) -m pytest -p no:cacheprovider -n 2 -m "$(FAST_TESTS)"

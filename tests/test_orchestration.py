@@ -7,8 +7,11 @@ from itertools import pairwise
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
+from botwatch import paths
 from orchestration.defs.ingest.sensors import plan_landing_runs
+from orchestration.defs.resources import BotwatchSettings, build_resources
 from orchestration.partitions import PARTITION_RANGE_END, PARTITION_RANGE_START, landing_files
 from tests.helpers.landing_sensor import evaluate, write_tweet_file
 
@@ -128,3 +131,28 @@ def test_dbt_run_targets_are_pruned_to_the_newest_per_asset(tmp_path: Path) -> N
         "dbt_staging_and_intermediate-run0000-abc",
         "manifest.json",
     ]
+
+
+def test_the_settings_resource_is_built_from_botwatch_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOTWATCH_COLLECTIONS_DIR", str(tmp_path / "collections"))
+    monkeypatch.setenv("BOTWATCH_COLLECTION", "elsewhere")
+    monkeypatch.setenv("BOTWATCH_LABELLED", f"{tmp_path / 'a'}:{tmp_path / 'b'}")
+    for variable in ("LANDING_DIR", "WAREHOUSE", "PUBLISH_DIR", "MODELS_DIR", "FEATURE_SET"):
+        monkeypatch.delenv(f"BOTWATCH_{variable}", raising=False)
+    settings = BotwatchSettings.from_environment()
+    assert settings.collection == "elsewhere"
+    workspace = tmp_path / "collections" / "elsewhere"
+    assert settings.landing_path == paths.landing_dir() == workspace / "landing"
+    assert settings.publish_path == paths.publish_dir()
+    assert settings.models_path == paths.models_dir()
+    assert settings.labelled_paths == [tmp_path / "a", tmp_path / "b"]
+    assert settings.feature_set == "chosen" and settings.training_features() is None
+    resources = build_resources(settings)
+    assert resources["settings"] is settings
+    assert resources["duckdb"].database == str(workspace / "warehouse.duckdb")
+
+    monkeypatch.setenv("BOTWATCH_FEATURE_SET", "everything")
+    with pytest.raises(ValueError, match="'chosen' or one of"):
+        BotwatchSettings.from_environment()

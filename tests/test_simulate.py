@@ -89,6 +89,7 @@ def _all_bytes(root: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path: Path) -> None:
     config = SimulationConfig(tweets=4000, accounts=400, labelled_accounts=50)
     for name in ("a", "b"):
@@ -481,6 +482,7 @@ def test_cli_writes_plain_files_and_prints_the_summary(tmp_path: Path) -> None:
 # ---- memory ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_memory_does_not_grow_with_the_number_of_tweets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
