@@ -17,12 +17,13 @@ export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup run test faults fuzz lint ui app bench browser clean
+.PHONY: help setup run test test-fast faults fuzz lint ui app bench browser clean
 
 help:
 	@echo "make run    set up, simulate the default campaign if nothing has landed, materialise every asset"
 	@echo "            (make run COLLECTION=name: another collection; BOTWATCH_LANDING_DIR=dir: that folder's)"
 	@echo "make test   set up, lint, check the Dagster definitions, run the whole test suite"
+	@echo "make test-fast  lint and the tests that need no pipeline run, dbt build or browser"
 	@echo "make ui     the Dagster UI (lineage, runs, checks) on http://127.0.0.1:3000"
 	@echo "make app    the Streamlit app on http://127.0.0.1:8501"
 	@echo "make bench  benchmarks -> bench/results/*.json"
@@ -55,6 +56,13 @@ browser:
 test: setup browser lint
 	$(VENV)/bin/dg check defs
 	$(PY) -m pytest -n 2 --dist loadgroup -m "not faults"
+
+# The tests that run no pipeline, dbt build, browser, nested evaluation or fuzzing (about 290 CPU-s:
+# two and a half minutes on an idle 2-core machine).
+FAST_TESTS := not integration and not realdata and not browser and not slow and not faults and not fuzz
+
+test-fast: setup lint
+	$(PY) -m pytest -p no:cacheprovider -n 2 -m "$(FAST_TESTS)"
 
 # Not in `make test`: six real pipeline runs (the baseline, four killed at ingest, dbt, scoring and
 # publish, the re-run) with the app open in Chromium. A run costs about 210 s on 2 cores whatever

@@ -1,8 +1,8 @@
-"""How sure is "X% of promoters were bots"? A bootstrap interval and a threshold curve.
+"""How sure is "X% of promoters were bots"? A bootstrap interval.
 
 The study's 18% comes from one classifier threshold on one sample of promoters. The interval
-says how much the share moves when the promoters are resampled; the curve says how much it moves
-with the threshold.
+says how much the share moves when the promoters are resampled (how much it moves with the
+threshold is the dbt mart ``fct_promoter_threshold_sensitivity``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ import pandas as pd
 
 from analytics.frames import require_columns
 
-DEFAULT_THRESHOLDS = np.linspace(0.05, 0.95, 19)
 
-
-def _scores(promoter_scores: pd.DataFrame) -> np.ndarray:
+def promoter_score_values(promoter_scores: pd.DataFrame) -> np.ndarray:
+    """The promoters' bot scores, refusing duplicate promoters and missing scores."""
     require_columns(promoter_scores, ["user_id", "bot_score"], "promoter_scores")
     if promoter_scores["user_id"].duplicated().any():
         raise ValueError("promoter_scores has duplicate user_id rows: one row per promoter")
@@ -48,7 +47,7 @@ def bot_share_interval(
         raise ValueError(f"n_boot must be >= 1, got {n_boot}")
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
-    scores = _scores(promoter_scores)
+    scores = promoter_score_values(promoter_scores)
     if len(scores) == 0:
         raise ValueError("no promoters: the bot share is undefined")
     n = len(scores)
@@ -58,26 +57,3 @@ def bot_share_interval(
     tail = (1.0 - confidence) / 2.0
     low, high = np.quantile(shares, [tail, 1.0 - tail])
     return estimate, float(low), float(high)
-
-
-def threshold_sensitivity(
-    promoter_scores: pd.DataFrame, thresholds: np.ndarray | None = None
-) -> pd.DataFrame:
-    """Bot share among promoters at each threshold: ``threshold, bot_share, bots, promoters``.
-
-    ``thresholds`` defaults to 0.05, 0.10, ..., 0.95. The share can only fall as the threshold
-    rises (a promoter is a bot when ``bot_score >= threshold``).
-    """
-    levels = DEFAULT_THRESHOLDS if thresholds is None else np.asarray(thresholds, dtype=float)
-    scores = np.sort(_scores(promoter_scores))
-    promoters = len(scores)
-    bots = promoters - np.searchsorted(scores, levels, side="left")
-    share = bots / promoters if promoters else np.full(len(levels), np.nan)
-    return pd.DataFrame(
-        {
-            "threshold": levels,
-            "bot_share": share,
-            "bots": bots.astype("int64"),
-            "promoters": np.full(len(levels), promoters, dtype="int64"),
-        }
-    )

@@ -163,6 +163,16 @@ def labelled_datasets() -> list[Path]:
     return [Path(p).expanduser().resolve() for p in parts if p.strip()]
 
 
+def feature_set() -> str:
+    """Which features the classifier trains on (``BOTWATCH_FEATURE_SET``): ``chosen`` (training
+    picks, for each field set, among ``ml.features.CANDIDATE_FEATURE_SETS``) or one of
+    ``ml.features.FEATURE_SETS``. By default ``chosen`` when the user names labelled datasets, and
+    ``population`` when training on the simulator's labelled accounts, which come from the same
+    generator as the simulated collection scored."""
+    default = "chosen" if os.environ.get("BOTWATCH_LABELLED") else "population"
+    return os.environ.get("BOTWATCH_FEATURE_SET", "").strip() or default
+
+
 def simulated_labelled_dir() -> Path:
     """The simulator's labelled accounts (the default training set)."""
     return simulation_dir() / "labelled" / "simulated"

@@ -9,7 +9,12 @@ Ids are ``VARCHAR``: v2 sends them as strings, and strings survive every engine.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 RAW_SCHEMA = "raw"
+# Twitter's first tweet was sent on 21 March 2006: no created_at can be older (ingest quarantines
+# such a tweet, the raw_tweets GX suite fails on one).
+TWITTER_BIRTH = datetime(2006, 3, 21)
 
 # Profile fields of an account, shared by user observations and labelled accounts.
 PROFILE_COLUMNS: dict[str, str] = {

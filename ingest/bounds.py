@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-# Twitter's first tweet was sent on 21 March 2006; nothing can be older.
-TWITTER_BIRTH = datetime(2006, 3, 21)
+from botwatch.schema import TWITTER_BIRTH
+
 # Collector clocks drift; a tweet stamped slightly ahead of the ingesting machine is still real.
 FUTURE_TOLERANCE = timedelta(days=1)
 
@@ -23,7 +23,7 @@ def timestamp_problem(value: datetime | None, latest: datetime) -> tuple[str, st
     if value < TWITTER_BIRTH:
         return (
             "timestamp_before_twitter",
-            f"created_at {value} is before Twitter existed (2006-03-21)",
+            f"created_at {value} is before Twitter existed ({TWITTER_BIRTH:%Y-%m-%d})",
         )
     if value > latest:
         return "timestamp_in_future", f"created_at {value} is after the ingestion time"

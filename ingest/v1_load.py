@@ -8,8 +8,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from botwatch.schema import TWITTER_BIRTH
 from ingest import v1_sql
-from ingest.bounds import TWITTER_BIRTH
 from ingest.report import IngestReport
 
 

@@ -4,24 +4,15 @@ Lines arrive as a relation ``ingest_lines(source_file, source_line, line)`` (sev
 can share one run of the statements). Each line is parsed once: ``json_extract_string(line,
 [paths])`` pulls every value the canonical rows need in one pass (no schema inference). The values
 land in the temp table ``ingest_records`` with the line's kind (tweet, bare user object, stream
-notice, or a rejection reason); one insert per raw table reads it. Per 100k simulated tweets the
-parse costs ~0.3 CPU-s, the path lookups ~0.4 and materialising ``ingest_records`` ~1.5.
-
-Measured alternatives (2 cores, the pinned DuckDB): ``json_transform`` of the lines into one nested
-STRUCT with exactly these paths costs the same for the parse and makes the inserts slower;
-re-parsing the lines in each insert, one list column instead of columns, fanning out rows with
-list/unnest, and extracting the quoted-status paths only from lines that have one (2%) were no
-better. DuckDB's typed ``read_json`` writing the same rows from whole files is 1.5x faster at
-1M tweets and as fast at 100k (the bench's "same rows" reference), but it gives no line
-numbers, so it can neither fill ``source_line`` nor put a bad line in quarantine while its
-file's good lines land.
+notice, or a rejection reason); one insert per raw table reads it. Where the time goes and the
+alternatives measured: bench/NOTES.md.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
-from botwatch.schema import PROFILE_COLUMNS, REJECTED_TEXT_LIMIT, TWEET_COLUMNS
+from botwatch.schema import PROFILE_COLUMNS, REJECTED_TEXT_LIMIT, TWEET_COLUMNS, TWITTER_BIRTH
 
 TWITTER_TIME_FORMAT = "%a %b %d %H:%M:%S %z %Y"
 # Control messages of the streaming API: stored as notices, never rejected.
@@ -57,7 +48,7 @@ REJECT_DETAILS = {
     "missing_id": "tweet without id / id_str",
     "missing_author": "tweet without user.id / user.id_str",
     "unparseable_timestamp": "created_at is missing or not in Twitter's format",
-    "timestamp_before_twitter": "created_at is before Twitter existed (2006-03-21)",
+    "timestamp_before_twitter": f"created_at is before Twitter existed ({TWITTER_BIRTH:%Y-%m-%d})",
     "timestamp_in_future": "created_at is after the ingestion time",
 }
 

@@ -52,6 +52,7 @@ class ModelArtefact:
     path: Path
     version: str
     card_path: Path
+    sha256: str  # of the file's bytes, for whoever hands the artefact on to check
 
 
 def _payload(model: TrainedClassifier) -> dict:
@@ -117,7 +118,9 @@ def save(
     model.version = version
     card_path = path.with_suffix(CARD_SUFFIX)
     _write_atomically(card_path, render_model_card(model, evaluation).encode("utf-8"))
-    return ModelArtefact(path=path, version=version, card_path=card_path)
+    return ModelArtefact(
+        path=path, version=version, card_path=card_path, sha256=hashlib.sha256(data).hexdigest()
+    )
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -126,10 +129,16 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def load(path: Path) -> TrainedClassifier:
-    """Load an artefact written by ``save``; refuse one holding types outside ``TRUSTED_TYPES``."""
+def load(path: Path, sha256: str | None = None) -> TrainedClassifier:
+    """Load an artefact written by ``save``; refuse one holding types outside ``TRUSTED_TYPES``,
+    and, given ``sha256`` (``ModelArtefact.sha256``), one whose bytes are not those saved."""
     path = Path(path)
     data = path.read_bytes()
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+        raise DamagedArtefactError(
+            f"{path}: the model file's sha256 is not the {sha256} recorded when it was trained "
+            "(changed or replaced since); it was not loaded. Run `make run` again to retrain."
+        )
     try:
         foreign = [t for t in sio.get_untrusted_types(data=data) if t not in TRUSTED_TYPES]
         if foreign:

@@ -81,10 +81,26 @@ FEATURE_SETS: dict[str, list[str]] = {
     "botometer-lite": BOTOMETER_LITE_FEATURES,
     "population": POPULATION_FEATURES,
 }
+# The feature-set setting that imposes none: training chooses among CANDIDATE_FEATURE_SETS.
+CHOSEN = "chosen"
 # What training chooses among by leave-one-dataset-out when no feature set is imposed: fixed
 # before any evaluation (the shipped four, BotometerLite's twenty, everything), so the choice
 # itself is what the nested evaluation measures.
 CANDIDATE_FEATURE_SETS: tuple[str, ...] = ("transfer", "botometer-lite", "population")
+
+
+def imposed_features(feature_set: str) -> list[str] | None:
+    """The features a feature-set setting imposes: ``None`` for ``chosen`` (training chooses),
+    else that set of ``FEATURE_SETS``; any other name is an error that lists the valid ones."""
+    if feature_set == CHOSEN:
+        return None
+    if feature_set not in FEATURE_SETS:
+        raise ValueError(
+            f"feature set {feature_set!r} (BOTWATCH_FEATURE_SET): expected {CHOSEN!r} or one of "
+            f"{sorted(FEATURE_SETS)}"
+        )
+    return FEATURE_SETS[feature_set]
+
 
 # Which profile fields a collection has depends on the API that wrote it. Twitter API v2 user
 # objects (twarc2, TwiBot) carry no likes count, no geo_enabled, no default_profile and no

@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-TWITTER_LAUNCH = "2006-03-21"
+from botwatch.schema import TWITTER_BIRTH
+
 MIN_PROMOTERS_FOR_SHARE_CHECK = 30
 
 ISO_639_1 = frozenset(
@@ -284,7 +285,7 @@ def raw_tweets_expectations(now: datetime) -> list:
             column_list=["tweet_id", "source_file", "source_line", "is_embedded"]
         ),
         gxe.ExpectColumnValuesToBeBetween(
-            column="created_at", min_value=pd.Timestamp(TWITTER_LAUNCH), max_value=pd.Timestamp(now)
+            column="created_at", min_value=pd.Timestamp(TWITTER_BIRTH), max_value=pd.Timestamp(now)
         ),
         gxe.ExpectColumnValuesToBeInSet(column="lang", value_set=sorted(TWITTER_LANGUAGE_CODES)),
     ]

@@ -3,16 +3,13 @@ scikit-learn → published snapshot) once per test session, in a temporary folde
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from botwatch.paths import PROJECT_ROOT, SHARED_DATA_DIR
+from botwatch.paths import SHARED_DATA_DIR
+from tests.helpers.pipeline_runs import PipelineRun, pipeline_env, prepare_dbt_manifest, run_module
 
 PIPELINE_TWEETS = int(os.environ.get("BOTWATCH_TEST_TWEETS", "12000"))
 # For iterating on the app or the report: the folder of a run this fixture made earlier (it keeps
@@ -20,92 +17,8 @@ PIPELINE_TWEETS = int(os.environ.get("BOTWATCH_TEST_TWEETS", "12000"))
 REUSE_PIPELINE_ROOT = "BOTWATCH_TEST_PIPELINE_ROOT"
 RUN_OUTPUT = "run-output.txt"
 PIPELINE_GROUP = "pipeline"
-
-
-@dataclass(frozen=True)
-class PipelineRun:
-    root: Path
-    env: dict[str, str]
-    output: str
-
-    @property
-    def landing_dir(self) -> Path:
-        return Path(self.env["BOTWATCH_LANDING_DIR"])
-
-    @property
-    def warehouse(self) -> Path:
-        return Path(self.env["BOTWATCH_WAREHOUSE"])
-
-    @property
-    def publish_dir(self) -> Path:
-        return Path(self.env["BOTWATCH_PUBLISH_DIR"])
-
-    @property
-    def simulation_dir(self) -> Path:
-        return Path(self.env["BOTWATCH_SIMULATION_DIR"])
-
-    @property
-    def truth(self) -> dict:
-        return json.loads((self.simulation_dir / "truth" / "summary.json").read_text())
-
-
-def pipeline_env(root: Path) -> dict[str, str]:
-    """A complete botwatch environment under ``root`` (no path of the developer's is touched)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOTWATCH_")}
-    # The project's own tools (dbt, dagster-dbt) first, whatever the caller's PATH.
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env.update(
-        {
-            "BOTWATCH_COLLECTIONS_DIR": str(root / "collections"),
-            "BOTWATCH_LANDING_DIR": str(root / "landing"),
-            "BOTWATCH_WAREHOUSE": str(root / "warehouse.duckdb"),
-            "BOTWATCH_PUBLISH_DIR": str(root / "published"),
-            "BOTWATCH_MODELS_DIR": str(root / "models"),
-            "BOTWATCH_SIMULATION_DIR": str(root / "simulation"),
-            "DAGSTER_HOME": str(root / "dagster_home"),
-            "BOTWATCH_LOG_DIR": str(root / "logs"),
-            "GX_ANALYTICS_ENABLED": "false",
-            "DAGSTER_DISABLE_TELEMETRY": "true",
-        }
-    )
-    return env
-
-
-def run_module(
-    module: str, *args: str, env: dict[str, str], check: bool = True
-) -> subprocess.CompletedProcess:
-    """Run ``python -m module`` of this project as a user would, capturing its output."""
-    completed = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        env=env,
-        cwd=PROJECT_ROOT,
-        text=True,
-        capture_output=True,
-        timeout=1800,
-    )
-    if check and completed.returncode != 0:
-        raise AssertionError(
-            f"python -m {module} failed ({completed.returncode}):\n{completed.stdout[-6000:]}\n"
-            f"{completed.stderr[-6000:]}"
-        )
-    return completed
-
-
-def prepare_dbt_manifest() -> None:
-    subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dagster-dbt")),
-            "project",
-            "prepare-and-package",
-            "--file",
-            "orchestration/dbt_project.py",
-        ],
-        cwd=PROJECT_ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-        env=pipeline_env(PROJECT_ROOT / "data"),
-    )
+# Fixtures that run the pipeline or `dbt build` for real (test_dbt_project, test_dbt_analytics).
+REAL_BUILD_FIXTURES = {"pipeline_snapshot", "built", "build", "real_build", "simulated_build"}
 
 
 @pytest.fixture(scope="session")
@@ -162,7 +75,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if "realdata" in item.keywords:
                 item.add_marker(skip)
-    # Tests on the pipeline's snapshot share one run: keep them on one xdist worker.
     for item in items:
-        if "pipeline_snapshot" in getattr(item, "fixturenames", ()):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        # Tests on the pipeline's snapshot share one run: keep them on one xdist worker.
+        if "pipeline_snapshot" in fixtures:
             item.add_marker(pytest.mark.xdist_group(PIPELINE_GROUP))
+        # A real pipeline run or dbt build takes minutes: `make test-fast` leaves these out.
+        if fixtures & REAL_BUILD_FIXTURES:
+            item.add_marker(pytest.mark.integration)

@@ -1,4 +1,5 @@
-"""Amplification by bots: of accounts' content and of URL domains."""
+"""The amplification oracle (tests/helpers/analytics_oracles.py) that the dbt marts are checked
+against: amplification by bots of accounts' content and of URL domains."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.amplification import amplification_by_account, amplification_by_domain
+from tests.helpers.analytics_oracles import amplification_by_account, amplification_by_domain
 
 
 def test_share_of_received_retweets_from_bots():

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.bootstrap import bot_share_interval, threshold_sensitivity
+from analytics.bootstrap import bot_share_interval
+from tests.helpers.analytics_oracles import threshold_sensitivity
 
 
 def promoters(n: int, seed: int = 0) -> pd.DataFrame:

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.bootstrap import bot_share_interval, threshold_sensitivity
+from analytics.bootstrap import bot_share_interval
 from analytics.report import render_report, write_report
+from tests.helpers.analytics_oracles import threshold_sensitivity
 
 CAMPAIGN = {
     "campaign_id": "macronleaks",

@@ -25,7 +25,7 @@ from simulate import SimulationConfig, simulate
 
 TWITTER_TIME = "%a %b %d %H:%M:%S +0000 %Y"
 # One simulation for the module: keep its tests on one xdist worker (`--dist loadgroup`).
-pytestmark = pytest.mark.xdist_group("analytics_simulated")
+pytestmark = [pytest.mark.xdist_group("analytics_simulated"), pytest.mark.slow]
 
 
 def landing_retweets(landing: Path) -> pd.DataFrame:

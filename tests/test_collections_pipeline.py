@@ -22,9 +22,8 @@ from dagster import DagsterInstance
 from botwatch import paths, snapshot
 from botwatch.paths import PROJECT_ROOT
 from orchestration.partitions import landing_files
-from tests.conftest import PipelineRun, pipeline_env, run_module
+from tests.helpers.pipeline_runs import PipelineRun, landed_tweet_ids, pipeline_env, run_module
 from tests.snapshot_tables import differing_tables, snapshot_tables
-from tests.test_pipeline import landed_tweet_ids
 
 pytestmark = pytest.mark.integration
 

@@ -27,11 +27,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from analytics.amplification import amplification_by_account, amplification_by_domain
-from analytics.bootstrap import threshold_sensitivity
 from botwatch import paths, snapshot
-from tests.conftest import PipelineRun
-from tests.test_dbt_project import insert, new_warehouse, query, read_campaigns, run_dbt
+from tests.helpers.analytics_oracles import (
+    amplification_by_account,
+    amplification_by_domain,
+    threshold_sensitivity,
+)
+from tests.helpers.dbt_runs import insert, new_warehouse, query, read_campaigns, run_dbt
+from tests.helpers.pipeline_runs import PipelineRun
 
 # The analyses' parameters as the project sets them (dbt_project.yml vars).
 DBT_VARS = yaml.safe_load((paths.DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -21,99 +20,22 @@ import duckdb
 import pytest
 import yaml
 
+import ingest
 from botwatch import paths
 from botwatch.schema import (
     ACCOUNT_BOT_SCORE_COLUMNS,
     RAW_TABLES,
-    SCORE_SCHEMA,
-    create_raw_tables_sql,
-    create_table_sql,
 )
+from simulate.config import CAMPAIGNS as SIMULATED_CAMPAIGNS
+from tests.helpers.dbt_runs import PROJECT, insert, new_warehouse, query, read_campaigns, run_dbt
 
-DBT = Path(sys.executable).with_name("dbt")
-PROJECT = paths.DBT_PROJECT_DIR
 # The campaign analytics models (issue 6) are tested by their own tests; building without them
 # keeps these tests about the core project.
 CORE = ["--exclude", "path:models/marts/analytics"]
 
 
 # ---------------------------------------------------------------------------------------------
-# Running dbt
-
-
-def run_dbt(args: list[str], warehouse: Path, work: Path) -> tuple[int, dict[str, str]]:
-    """Run dbt on the project against ``warehouse``; return the exit code and node statuses."""
-    env = {
-        **os.environ,
-        "BOTWATCH_WAREHOUSE": str(warehouse),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "0",
-        # dbt's own default, stated: importing orchestration.dbt_project (another test in the
-        # same worker) sets "buildable" for Dagster, under which `--exclude` of the analytics
-        # marts still selects the singular tests that join them to a core mart
-        "DBT_INDIRECT_SELECTION": "eager",
-    }
-    command = [
-        str(DBT),
-        *args,
-        "--project-dir",
-        str(PROJECT),
-        "--profiles-dir",
-        str(PROJECT),
-        "--target-path",
-        str(work / "target"),
-        "--log-path",
-        str(work / "logs"),
-    ]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    results_file = work / "target" / "run_results.json"
-    statuses: dict[str, str] = {}
-    if results_file.exists():
-        for result in json.loads(results_file.read_text())["results"]:
-            statuses[result["unique_id"]] = result["status"]
-    if done.returncode != 0:
-        print(done.stdout[-6000:], done.stderr[-3000:])
-    return done.returncode, statuses
-
-
-def new_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path))
-    for statement in create_raw_tables_sql():
-        con.execute(statement)
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCORE_SCHEMA}")
-    con.execute(create_table_sql(SCORE_SCHEMA, "account_bot_scores", ACCOUNT_BOT_SCORE_COLUMNS))
-    return con
-
-
-def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    columns = ACCOUNT_BOT_SCORE_COLUMNS if table == "ml.account_bot_scores" else None
-    columns = columns or RAW_TABLES[table.split(".")[1]]
-    names = list(columns)
-    placeholders = ", ".join("?" for _ in names)
-    quoted = ", ".join(f'"{name}"' for name in names)
-    con.executemany(
-        f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})",
-        [[row.get(name) for name in names] for row in rows],
-    )
-
-
-def query(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.sql(sql).fetchall()
-
-
-# ---------------------------------------------------------------------------------------------
 # A hand-made collection with every awkwardness staging must handle
-
-
-def read_campaigns() -> list[dict[str, Any]]:
-    with (PROJECT / "seeds" / "campaigns.csv").open(newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
-        for key in ("start_at", "end_at"):
-            row[key] = datetime.fromisoformat(row[key])
-    return rows
 
 
 TEXTS: list[tuple[str, list[str]]] = [
@@ -620,12 +542,10 @@ def test_seed_campaigns_are_the_agreed_definitions() -> None:
         datetime(2016, 10, 15),
         datetime(2016, 11, 9, 23, 59, 59),
     )
-    simulate = pytest.importorskip("simulate")
-    if hasattr(simulate, "CAMPAIGNS"):
-        for definition in simulate.CAMPAIGNS:
-            seeded = campaigns[definition["campaign_id"]]
-            for key in ("name", "hashtags", "keywords", "languages", "start_at", "end_at"):
-                assert str(definition.get(key) or "") == str(seeded[key] or ""), key
+    for definition in SIMULATED_CAMPAIGNS:
+        seeded = campaigns[definition["campaign_id"]]
+        for key in ("name", "hashtags", "keywords", "languages", "start_at", "end_at"):
+            assert str(definition.get(key) or "") == str(seeded[key] or ""), key
 
 
 # ---------------------------------------------------------------------------------------------
@@ -686,7 +606,6 @@ def tweet_ids_in_files(files: list[Path]) -> set[str]:
 
 @pytest.fixture(scope="module")
 def real_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
-    ingest = pytest.importorskip("ingest")
     tweets_dir = paths.SHARED_DATA_DIR / "tweets"
     tweet_files = sorted(
         p for p in tweets_dir.rglob("*.json*") if p.is_file() and "profiles" not in p.parts
@@ -755,8 +674,6 @@ def test_real_samples_accounts_and_interactions(real_build: tuple[Path, list[Pat
 
 @pytest.fixture(scope="module")
 def simulated_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    ingest = pytest.importorskip("ingest")
-    pytest.importorskip("simulate")
     work = tmp_path_factory.mktemp("dbt_simulated")
     landing, truth = work / "landing", work / "truth"
     simulated = subprocess.run(

@@ -42,7 +42,7 @@ from botwatch.paths import PROJECT_ROOT
 from ml import artefact
 from orchestration.snapshot_writer import write_snapshot_database
 from tests.browser import harness
-from tests.conftest import PipelineRun, pipeline_env, run_module
+from tests.helpers.pipeline_runs import PipelineRun, pipeline_env, run_module
 from tests.snapshot_tables import differing_tables, snapshot_tables
 
 pytestmark = [pytest.mark.faults, pytest.mark.integration]
@@ -417,11 +417,9 @@ def rezip(data: bytes, change: Callable[[str, bytes], bytes]) -> bytes:
 def test_a_damaged_or_tampered_model_file_is_refused_before_use(
     pipeline_snapshot: PipelineRun, tmp_path: Path
 ) -> None:
-    current = json.loads(
-        (Path(pipeline_snapshot.env["BOTWATCH_MODELS_DIR"]) / "current.json").read_text()
-    )
-    original = Path(current["path"])
-    assert artefact.load(original).version == current["version"]
+    current = pipeline_snapshot.trained_artefact()
+    original = current.path
+    assert artefact.load(original, sha256=current.sha256).version == current.version
     data = original.read_bytes()
     target = tmp_path / original.name
 

@@ -146,6 +146,7 @@ def test_every_feature_set_runs_on_real_sets_with_missing_fields(features, tmp_p
     assert result["model_used"] == {"v2": 456} and result["auc"] is not None
 
 
+@pytest.mark.slow
 def test_cli_on_synthetic_sets_and_its_errors(tmp_path, capsys):
     first = write_bot_repository(synthetic_profiles(400, seed=10), tmp_path / "first")
     second = write_bot_repository(synthetic_profiles(300, seed=11), tmp_path / "second")
@@ -163,6 +164,7 @@ def test_cli_on_synthetic_sets_and_its_errors(tmp_path, capsys):
         main(["--train", str(first)])
 
 
+@pytest.mark.slow
 def test_calibration_points_and_lodo_on_frames_split_by_dataset():
     frame = pd.concat(
         [

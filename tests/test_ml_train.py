@@ -25,6 +25,7 @@ def labelled() -> pd.DataFrame:
     return synthetic_profiles(1_200, seed=5)
 
 
+@pytest.mark.slow
 def test_training_is_deterministic_with_a_fixed_random_state(labelled):
     first = train_classifier(labelled, random_state=3)
     second = train_classifier(labelled.copy(), random_state=3)

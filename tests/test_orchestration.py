@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from itertools import pairwise
 from pathlib import Path
@@ -10,8 +9,11 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.defs.ingest.sensors import landing_files_sensor, plan_landing_runs
+from botwatch import paths
+from orchestration.defs.ingest.sensors import plan_landing_runs
+from orchestration.defs.resources import BotwatchSettings, build_resources
 from orchestration.partitions import PARTITION_RANGE_END, PARTITION_RANGE_START, landing_files
+from tests.helpers.landing_sensor import evaluate, write_tweet_file
 
 
 def test_plan_new_files_in_arrival_order_and_changed_files() -> None:
@@ -27,30 +29,11 @@ def test_plan_new_files_in_arrival_order_and_changed_files() -> None:
     assert plan.new == ["c.jsonl"] and plan.changed == ["b.jsonl"]
 
 
-def write_tweet_file(path: Path, tweet_id: int) -> None:
-    tweet = {
-        "id": tweet_id,
-        "id_str": str(tweet_id),
-        "created_at": "Fri May 05 19:00:00 +0000 2017",
-        "text": "#MacronLeaks",
-        "user": {"id": 1, "id_str": "1", "screen_name": "someone"},
-    }
-    path.write_text(json.dumps(tweet) + "\n")
-
-
-def evaluate(instance: dg.DagsterInstance, cursor: str | None):
-    context = dg.build_sensor_context(instance=instance, cursor=cursor)
-    return landing_files_sensor(context)
-
-
-def test_landing_sensor_requests_one_run_per_arrival(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("BOTWATCH_LANDING_DIR", str(tmp_path))
+def test_landing_sensor_requests_one_run_per_arrival(tmp_path: Path) -> None:
     for hour in range(3):
         write_tweet_file(tmp_path / f"tweets-2017050{hour}.jsonl", 100 + hour)
     with dg.DagsterInstance.ephemeral() as instance:
-        result = evaluate(instance, None)
+        result = evaluate(instance, tmp_path)
         assert len(result.run_requests) == 1, "three new files are one run, not three"
         tags = result.run_requests[0].tags
         assert (tags[PARTITION_RANGE_START], tags[PARTITION_RANGE_END]) == (
@@ -60,11 +43,11 @@ def test_landing_sensor_requests_one_run_per_arrival(
         (added,) = result.dynamic_partitions_requests
         instance.add_dynamic_partitions(landing_files.name, list(added.partition_keys))
 
-        again = evaluate(instance, result.cursor)
+        again = evaluate(instance, tmp_path, result.cursor)
         assert isinstance(again, dg.SkipReason), "the same files are requested once"
 
         write_tweet_file(tmp_path / "tweets-2017050.jsonl", 200)
-        newer = evaluate(instance, result.cursor)
+        newer = evaluate(instance, tmp_path, result.cursor)
         assert [r.tags[PARTITION_RANGE_START] for r in newer.run_requests] == [
             "tweets-2017050.jsonl"
         ]
@@ -73,7 +56,7 @@ def test_landing_sensor_requests_one_run_per_arrival(
             (tmp_path / "tweets-20170501.jsonl").read_text() * 2
         )
         os.utime(tmp_path / "tweets-20170501.jsonl", ns=(1, 1))
-        changed = evaluate(instance, newer.cursor)
+        changed = evaluate(instance, tmp_path, newer.cursor)
         assert [r.partition_key for r in changed.run_requests if r.partition_key] == [
             "tweets-20170501.jsonl"
         ]
@@ -148,3 +131,28 @@ def test_dbt_run_targets_are_pruned_to_the_newest_per_asset(tmp_path: Path) -> N
         "dbt_staging_and_intermediate-run0000-abc",
         "manifest.json",
     ]
+
+
+def test_the_settings_resource_is_built_from_botwatch_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOTWATCH_COLLECTIONS_DIR", str(tmp_path / "collections"))
+    monkeypatch.setenv("BOTWATCH_COLLECTION", "elsewhere")
+    monkeypatch.setenv("BOTWATCH_LABELLED", f"{tmp_path / 'a'}:{tmp_path / 'b'}")
+    for variable in ("LANDING_DIR", "WAREHOUSE", "PUBLISH_DIR", "MODELS_DIR", "FEATURE_SET"):
+        monkeypatch.delenv(f"BOTWATCH_{variable}", raising=False)
+    settings = BotwatchSettings.from_environment()
+    assert settings.collection == "elsewhere"
+    workspace = tmp_path / "collections" / "elsewhere"
+    assert settings.landing_path == paths.landing_dir() == workspace / "landing"
+    assert settings.publish_path == paths.publish_dir()
+    assert settings.models_path == paths.models_dir()
+    assert settings.labelled_paths == [tmp_path / "a", tmp_path / "b"]
+    assert settings.feature_set == "chosen" and settings.training_features() is None
+    resources = build_resources(settings)
+    assert resources["settings"] is settings
+    assert resources["duckdb"].database == str(workspace / "warehouse.duckdb")
+
+    monkeypatch.setenv("BOTWATCH_FEATURE_SET", "everything")
+    with pytest.raises(ValueError, match="'chosen' or one of"):
+        BotwatchSettings.from_environment()

@@ -3,8 +3,6 @@ GX checks and the published snapshot, compared with the simulator's ground truth
 
 from __future__ import annotations
 
-import gzip
-import json
 import shutil
 from pathlib import Path
 
@@ -13,7 +11,7 @@ import pytest
 from dagster import AssetCheckKey, AssetKey, DagsterInstance
 
 from botwatch import snapshot
-from tests.conftest import PipelineRun, pipeline_env, run_module
+from tests.helpers.pipeline_runs import PipelineRun, landed_tweet_ids, pipeline_env, run_module
 
 pytestmark = pytest.mark.integration
 
@@ -24,27 +22,6 @@ def snapshot_db(run: PipelineRun) -> duckdb.DuckDBPyConnection:
     folder = snapshot.current_dir(run.publish_dir)
     assert folder is not None, "nothing was published"
     return duckdb.connect(str(folder / snapshot.DATABASE), read_only=True)
-
-
-def landed_tweet_ids(landing_dir: Path) -> tuple[set[str], set[str]]:
-    """Tweet ids in the landing files (with embedded ones) and deleted ids, read independently."""
-    tweets: set[str] = set()
-    deleted: set[str] = set()
-    for path in sorted(landing_dir.rglob("*.json*")):
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                record = json.loads(line)
-                if "delete" in record:
-                    deleted.add(record["delete"]["status"]["id_str"])
-                    continue
-                if "id_str" not in record:
-                    continue
-                tweets.add(record["id_str"])
-                for embedded in ("retweeted_status", "quoted_status"):
-                    if embedded in record:
-                        tweets.add(record[embedded]["id_str"])
-    return tweets, deleted
 
 
 def test_snapshot_is_published_with_every_mart(pipeline_snapshot: PipelineRun) -> None:

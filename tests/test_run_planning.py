@@ -7,16 +7,15 @@ import os
 from pathlib import Path
 
 import dagster as dg
-import pytest
 
 from botwatch import snapshot
 from ingest import plan_ingest
 from orchestration import run_records
-from orchestration.defs.ingest.sensors import landing_files_sensor, plan_landing_runs
+from orchestration.defs.ingest.sensors import plan_landing_runs
 from orchestration.materialize_all import new_log_path, plan_partitions
 from orchestration.partitions import landing_files
 from orchestration.run_report import ErrorChain, StepTracker, code_location, failure_lines
-from tests.test_orchestration import evaluate, write_tweet_file
+from tests.helpers.landing_sensor import evaluate, write_tweet_file
 
 
 def test_the_ingest_plan_skips_and_retires_files_that_left_the_folder() -> None:
@@ -43,17 +42,16 @@ def test_the_sensor_plans_vanished_files_and_forgets_them_in_its_cursor() -> Non
 
 
 def test_the_sensor_retires_a_vanished_partition_and_requests_a_run_that_removes_its_rows(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("BOTWATCH_LANDING_DIR", str(tmp_path))
     for hour in range(2):
         write_tweet_file(tmp_path / f"tweets-2017050{hour}.jsonl", 100 + hour)
     with dg.DagsterInstance.ephemeral() as instance:
-        first = evaluate(instance, None)
+        first = evaluate(instance, tmp_path)
         instance.add_dynamic_partitions(landing_files.name, ["tweets-20170500.jsonl"])
         instance.add_dynamic_partitions(landing_files.name, ["tweets-20170501.jsonl"])
         (tmp_path / "tweets-20170500.jsonl").unlink()
-        result = evaluate(instance, first.cursor)
+        result = evaluate(instance, tmp_path, first.cursor)
         deletes = [
             r
             for r in result.dynamic_partitions_requests
@@ -63,9 +61,7 @@ def test_the_sensor_retires_a_vanished_partition_and_requests_a_run_that_removes
         assert [r.partition_key for r in result.run_requests] == ["tweets-20170501.jsonl"]
         # An emptied (or unmounted) folder retires nothing.
         (tmp_path / "tweets-20170501.jsonl").unlink()
-        assert isinstance(
-            landing_files_sensor(dg.build_sensor_context(instance=instance)), dg.SkipReason
-        )
+        assert isinstance(evaluate(instance, tmp_path), dg.SkipReason)
 
 
 def test_only_unfinished_runs_without_a_live_process_are_abandoned() -> None:

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from botwatch.paths import DBT_PROJECT_DIR, PROJECT_ROOT
+from ml.datasets import load_dataset
 from simulate import CAMPAIGNS, SimulationConfig, simulate
 from simulate.config import campaign_window
 from simulate.schedule import allocate_with_capacity, split_exactly
@@ -88,6 +89,7 @@ def _all_bytes(root: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path: Path) -> None:
     config = SimulationConfig(tweets=4000, accounts=400, labelled_accounts=50)
     for name in ("a", "b"):
@@ -389,8 +391,7 @@ def test_labelled_set_is_in_the_bot_repository_layout(run: dict) -> None:
 
 
 def test_labelled_set_loads_with_the_project_loader(run: dict) -> None:
-    datasets = pytest.importorskip("ml.datasets")
-    dataset = datasets.load_dataset(run["root"] / "sim" / "labelled" / "simulated")
+    dataset = load_dataset(run["root"] / "sim" / "labelled" / "simulated")
     assert len(dataset.frame) == SMALL.labelled_accounts
     assert dataset.frame["is_bot"].mean() == pytest.approx(SMALL.labelled_bot_share, abs=0.01)
 
@@ -481,6 +482,7 @@ def test_cli_writes_plain_files_and_prints_the_summary(tmp_path: Path) -> None:
 # ---- memory ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_memory_does_not_grow_with_the_number_of_tweets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

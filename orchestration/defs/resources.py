@@ -1,4 +1,5 @@
-"""Resources, configured from the environment (botwatch.paths), never chosen by `if` in assets."""
+"""Resources, built once here from the environment (botwatch.paths), never chosen by `if` in
+assets: tests and another engine swap a resource, not an environment variable."""
 
 import sys
 from collections.abc import Iterator
@@ -10,8 +11,56 @@ from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from botwatch import paths
+from ml.features import imposed_features
 from orchestration import workspace
 from orchestration.dbt_project import botwatch_dbt_project
+
+
+class BotwatchSettings(dg.ConfigurableResource):
+    """Where a run reads and writes, and what it trains on: the collection's settings, as
+    ``botwatch.paths`` resolves them (see the README's Configuration)."""
+
+    collection: str
+    landing_dir: str
+    warehouse: str
+    publish_dir: str
+    models_dir: str
+    labelled: list[str]
+    feature_set: str
+
+    @classmethod
+    def from_environment(cls) -> "BotwatchSettings":
+        settings = cls(
+            collection=paths.collection(),
+            landing_dir=str(paths.landing_dir()),
+            warehouse=str(paths.warehouse_path()),
+            publish_dir=str(paths.publish_dir()),
+            models_dir=str(paths.models_dir()),
+            labelled=[str(folder) for folder in paths.labelled_datasets()],
+            feature_set=paths.feature_set(),
+        )
+        settings.training_features()  # an unknown feature set stops here, before any run
+        return settings
+
+    @property
+    def landing_path(self) -> Path:
+        return Path(self.landing_dir)
+
+    @property
+    def publish_path(self) -> Path:
+        return Path(self.publish_dir)
+
+    @property
+    def models_path(self) -> Path:
+        return Path(self.models_dir)
+
+    @property
+    def labelled_paths(self) -> list[Path]:
+        return [Path(folder) for folder in self.labelled]
+
+    def training_features(self) -> list[str] | None:
+        """The features imposed on training, or None when training chooses them."""
+        return imposed_features(self.feature_set)
 
 
 class WarehouseResource(DuckDBResource):
@@ -31,12 +80,15 @@ class WarehouseResource(DuckDBResource):
             yield self
 
 
-def build_resources() -> dict[str, object]:
+def build_resources(settings: BotwatchSettings | None = None) -> dict[str, object]:
+    """Every resource of the code location, from ``settings`` (by default the environment's)."""
+    settings = settings or BotwatchSettings.from_environment()
     return {
+        "settings": settings,
         "duckdb": WarehouseResource(
-            database=str(paths.warehouse_path()),
-            landing_dir=str(paths.landing_dir()),
-            collection=paths.collection(),
+            database=settings.warehouse,
+            landing_dir=settings.landing_dir,
+            collection=settings.collection,
         ),
         # The dbt installed beside the Python that runs Dagster, whatever PATH says.
         "dbt": DbtCliResource(

@@ -3,10 +3,10 @@
 marts); networks and findings reports are written beside the snapshot."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+from dagster_dbt import get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
 
 from analytics.bootstrap import bot_share_interval
@@ -25,14 +25,14 @@ from analytics.coordination import (
     synchronised_edges,
 )
 from analytics.similarity import EDGE_COLUMNS
-from ml import artefact
-from ml.bot_share import estimate_bot_share
-from orchestration.defs.ml.assets import bot_classifier, current_model
+from ml.bot_share import CONFIDENCE, estimate_bot_share
+from orchestration.defs.dbt.assets import dbt_marts
+from orchestration.defs.ml.assets import bot_classifier
+from orchestration.defs.ml.handoff import load_trained_classifier
 from orchestration.warehouse import replace_table_from_frame
 
 ANALYTICS_SCHEMA = "analytics"
 BOOTSTRAP_SAMPLES = 2000
-CONFIDENCE = 0.95
 
 CAMPAIGN_TWEETS_SQL = """
     SELECT ct.campaign_id, ct.tweet_id, ct.author_id, ct.created_at, t.retweeted_tweet_id,
@@ -49,7 +49,7 @@ def concat_or_empty(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFr
 
 
 def marts_key(model: str) -> dg.AssetKey:
-    return dg.AssetKey(["marts", model])
+    return get_asset_key_for_model([dbt_marts], model)
 
 
 def campaign_ids(con) -> list[str]:
@@ -74,9 +74,11 @@ def campaign_ids(con) -> list[str]:
     "with a bootstrap interval, and estimated as a quantity by the quantifier the classifier chose "
     "on held-out sources (ml.bot_share), with its own interval.",
 )
-def bot_share_intervals(duckdb: DuckDBResource) -> dg.MaterializeResult:
+def bot_share_intervals(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource
+) -> dg.MaterializeResult:
     rows = []
-    model = artefact.load(Path(current_model()["path"]))
+    model, _ = load_trained_classifier(context.instance)
     with duckdb.get_connection() as con:
         # the richest field set's threshold, shown beside the share (each model has its own)
         threshold = model.threshold

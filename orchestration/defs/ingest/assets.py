@@ -10,7 +10,6 @@ from collections import Counter
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from botwatch import paths
 from ingest import (
     IngestReport,
     LandingFolderGone,
@@ -21,6 +20,7 @@ from ingest import (
     retire_files,
 )
 from orchestration import run_console
+from orchestration.defs.resources import BotwatchSettings
 from orchestration.partitions import landing_files
 
 RAW_TWEETS = dg.AssetKey(["raw_tweets"])
@@ -51,8 +51,10 @@ def rejected_share(report: IngestReport) -> float:
     "that file's rows, in one transaction. Files that left the landing folder are reported and "
     "their rows removed: the raw tables hold what the landing folder holds now.",
 )
-def raw_tweets(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
-    landing = paths.landing_dir()
+def raw_tweets(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: BotwatchSettings
+):
+    landing = settings.landing_path
     present = set(discover_landing_files(landing))
     if not present:
         # An unmounted or emptied folder must not retire the whole warehouse.

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from botwatch import paths
 from ingest import discover_landing_files
 from orchestration.defs.jobs import all_assets_job
+from orchestration.defs.resources import BotwatchSettings
 from orchestration.partitions import landing_files, partition_range_tags
 
 
@@ -51,8 +51,10 @@ def plan_landing_runs(
     default_status=dg.DefaultSensorStatus.STOPPED,
     description="Adds a partition per new landing file and requests one run for all new files.",
 )
-def landing_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
-    landing = paths.landing_dir()
+def landing_files_sensor(
+    context: dg.SensorEvaluationContext, settings: BotwatchSettings
+) -> dg.SensorResult | dg.SkipReason:
+    landing = settings.landing_path
     if not landing.exists():
         return dg.SkipReason(f"{landing} does not exist yet")
     signatures = {name: file_signature(landing / name) for name in discover_landing_files(landing)}

@@ -1,15 +1,12 @@
 """Labelled accounts → bot classifier → scores for every account in the warehouse."""
 
-import json
-import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+from dagster_dbt import get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
 
-from botwatch import paths
 from botwatch.schema import (
     ACCOUNT_BOT_SCORE_COLUMNS,
     LABELLED_ACCOUNT_COLUMNS,
@@ -17,10 +14,10 @@ from botwatch.schema import (
     SCORE_SCHEMA,
 )
 from ml import artefact, datasets, evaluate, score, train
-from ml.features import FEATURE_SETS
+from orchestration.defs.dbt.assets import dbt_staging_and_intermediate
+from orchestration.defs.ml.handoff import BOT_CLASSIFIER, artefact_metadata, load_trained_classifier
+from orchestration.defs.resources import BotwatchSettings
 from orchestration.warehouse import replace_table, replace_table_from_frame
-
-CURRENT_MODEL_POINTER = "current.json"
 
 
 @dg.asset(
@@ -31,9 +28,9 @@ CURRENT_MODEL_POINTER = "current.json"
     "(the simulator's labelled set when unset).",
 )
 def labelled_accounts(
-    context: dg.AssetExecutionContext, duckdb: DuckDBResource
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: BotwatchSettings
 ) -> dg.MaterializeResult:
-    folders = paths.labelled_datasets()
+    folders = settings.labelled_paths
     missing = [str(f) for f in folders if not f.exists()]
     if missing:
         raise FileNotFoundError(
@@ -65,29 +62,9 @@ def labelled_accounts(
     )
 
 
-CHOSEN = "chosen"
-
-
-def feature_set() -> str:
-    """Which features to train on (``BOTWATCH_FEATURE_SET``): ``chosen`` (by leave-one-source-out
-    among ``ml.features.CANDIDATE_FEATURE_SETS``, for each field set) or one of
-    ``ml.features.FEATURE_SETS``.
-
-    By default ``chosen`` when the user names labelled datasets, and ``population`` when training
-    on the simulator's labelled accounts, which come from the same generator as the simulated
-    collection scored.
-    """
-    default = CHOSEN if os.environ.get("BOTWATCH_LABELLED") else "population"
-    value = os.environ.get("BOTWATCH_FEATURE_SET", default)
-    if value != CHOSEN and value not in FEATURE_SETS:
-        raise ValueError(
-            f"BOTWATCH_FEATURE_SET={value!r}: expected {CHOSEN!r} or one of {sorted(FEATURE_SETS)}"
-        )
-    return value
-
-
 @dg.asset(
-    deps=[dg.AssetKey(["staging", "stg_labels__accounts"])],
+    key=BOT_CLASSIFIER,
+    deps=[get_asset_key_for_model([dbt_staging_and_intermediate], "stg_labels__accounts")],
     group_name="ml",
     kinds={"scikitlearn"},
     description="The bot classifier: a calibrated scikit-learn Pipeline trained on the labelled "
@@ -95,12 +72,11 @@ def feature_set() -> str:
     "(leave-one-dataset-out when there are several datasets) goes to ml.classifier_evaluation.",
 )
 def bot_classifier(
-    context: dg.AssetExecutionContext, duckdb: DuckDBResource
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: BotwatchSettings
 ) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         frame = con.sql("SELECT * FROM staging.stg_labels__accounts").df()
-    chosen = feature_set()
-    features = None if chosen == CHOSEN else FEATURE_SETS[chosen]
+    features = settings.training_features()
     model = train.train_classifier(frame, random_state=0, features=features)
     by_dataset = datasets.frames_by_dataset(frame)
     lodo = (
@@ -108,12 +84,7 @@ def bot_classifier(
         if len(evaluate.by_source(by_dataset)) > 1
         else None
     )
-    saved = artefact.save(model, paths.models_dir(), evaluation=lodo)
-    (paths.models_dir() / CURRENT_MODEL_POINTER).write_text(
-        json.dumps(
-            {"path": str(saved.path), "version": saved.version, "card": str(saved.card_path)}
-        )
-    )
+    saved = artefact.save(model, settings.models_path, evaluation=lodo)
     curve = pd.DataFrame(evaluate.calibration_curve_points(model, frame))
     evaluation = lodo if lodo is not None else _held_out_summary(model)
     with duckdb.get_connection() as con:
@@ -128,9 +99,8 @@ def bot_classifier(
         )
 
     metadata: dict[str, object] = {
-        "model_version": saved.version,
-        "artefact": dg.MetadataValue.path(str(saved.path)),
-        "feature_set": chosen,
+        **artefact_metadata(saved),
+        "feature_set": settings.feature_set,
         **{f"threshold_{name}": float(m.threshold) for name, m in model.models.items()},
         "training_accounts": len(frame),
         "field_sets": model.summary["field_sets"],
@@ -169,19 +139,12 @@ LATEST_PROFILES_SQL = (
 )
 
 
-def current_model() -> dict[str, str]:
-    """Path, version and model card of the classifier that bot_classifier last trained."""
-    pointer = paths.models_dir() / CURRENT_MODEL_POINTER
-    if not pointer.exists():
-        raise FileNotFoundError(
-            f"no trained classifier at {pointer}: materialise bot_classifier first"
-        )
-    return json.loads(pointer.read_text())
-
-
 @dg.asset(
     key=["ml", "account_bot_scores"],
-    deps=[bot_classifier, dg.AssetKey(["intermediate", "int_accounts_latest_profile"])],
+    deps=[
+        bot_classifier,
+        get_asset_key_for_model([dbt_staging_and_intermediate], "int_accounts_latest_profile"),
+    ],
     group_name="ml",
     kinds={"scikitlearn", "duckdb"},
     description="Bot score, label, model version and top reasons for every account seen.",
@@ -189,8 +152,8 @@ def current_model() -> dict[str, str]:
 def account_bot_scores(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource
 ) -> dg.MaterializeResult:
-    current = current_model()
-    model, version = artefact.load(Path(current["path"])), current["version"]
+    model, saved = load_trained_classifier(context.instance)
+    version = saved.version
     with duckdb.get_connection() as con:
         profiles = con.sql(LATEST_PROFILES_SQL).df()
         scores = score.score_accounts(

@@ -10,6 +10,7 @@ import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from orchestration.defs.ml.handoff import BOT_CLASSIFIER
 from orchestration.snapshot_writer import evaluation_table
 
 # Below this held-out ROC AUC a bot score sorts bots from humans too poorly to report on.
@@ -61,7 +62,7 @@ def classifier_outcome(
 
 
 @dg.asset_check(
-    asset=dg.AssetKey(["bot_classifier"]),
+    asset=BOT_CLASSIFIER,
     name="held_out_auc_and_calibration",
     description=f"On accounts it was not trained on, the classifier reaches ROC AUC >= "
     f"{MIN_HELD_OUT_AUC} and a Brier score <= {MAX_HELD_OUT_BRIER} (calibrated scores) in every "

@@ -5,18 +5,21 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+from dagster_dbt import get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
 
 from analytics.networks import write_networks
-from botwatch import paths, snapshot
+from botwatch import snapshot
 from orchestration.defs.analytics.assets import (
     CO_RETWEET,
     bot_share_intervals,
     campaign_ids,
     coordinated_accounts,
 )
-from orchestration.defs.dbt.assets import dbt_marts
-from orchestration.defs.ml.assets import bot_classifier, current_model
+from orchestration.defs.dbt.assets import dbt_marts, dbt_staging_and_intermediate
+from orchestration.defs.ml.assets import bot_classifier
+from orchestration.defs.ml.handoff import trained_classifier_artefact
+from orchestration.defs.resources import BotwatchSettings
 from orchestration.snapshot_writer import evaluation_table, write_snapshot_database
 
 # The quarantine, summed for the data-quality page (the rows themselves stay in the warehouse).
@@ -108,7 +111,7 @@ def write_campaign_networks(con, out_dir: Path) -> list[Path]:
 @dg.asset(
     deps=[
         *dbt_marts.keys,
-        dg.AssetKey(["staging", "stg_twitter__rejected_records"]),
+        get_asset_key_for_model([dbt_staging_and_intermediate], "stg_twitter__rejected_records"),
         bot_classifier,
         bot_share_intervals,
         coordinated_accounts,
@@ -121,10 +124,10 @@ def write_campaign_networks(con, out_dir: Path) -> list[Path]:
     "the warehouse).",
 )
 def published_snapshot(
-    context: dg.AssetExecutionContext, duckdb: DuckDBResource
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: BotwatchSettings
 ) -> dg.MaterializeResult:
     checks = latest_check_results(context)
-    model_card = current_model()["card"]
+    model_card = trained_classifier_artefact(context.instance).card_path
 
     def write(folder):
         with duckdb.get_connection() as con:
@@ -138,12 +141,12 @@ def published_snapshot(
             fields = write_snapshot_database(con, folder, frames)
             networks = write_campaign_networks(con, folder / "networks")
         fields["networks"] = [str(p.relative_to(folder)) for p in networks]
-        fields["collection"] = paths.collection()
-        fields["landing_dir"] = str(paths.landing_dir())
+        fields["collection"] = settings.collection
+        fields["landing_dir"] = settings.landing_dir
         shutil.copyfile(model_card, folder / "model_card.md")
         return fields
 
-    folder = snapshot.publish(paths.publish_dir(), write, run_id=context.run_id)
+    folder = snapshot.publish(settings.publish_path, write, run_id=context.run_id)
     manifest = snapshot.read_manifest(folder)
     return dg.MaterializeResult(
         metadata={

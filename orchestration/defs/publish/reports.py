@@ -8,8 +8,9 @@ import duckdb
 import pandas as pd
 
 from analytics.report import write_report
-from botwatch import paths, snapshot
+from botwatch import snapshot
 from orchestration.defs.publish.assets import published_snapshot
+from orchestration.defs.resources import BotwatchSettings
 
 # Report section -> the rows of the snapshot it shows, for one campaign (bound as $campaign).
 REPORT_SQL = {
@@ -104,8 +105,8 @@ def campaign_summary(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict:
     "phone: headline, methods box, charts, tables sorted by meaning) in "
     "BOTWATCH_PUBLISH_DIR/reports.",
 )
-def campaign_reports(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    folder = snapshot.current_dir(paths.publish_dir())
+def campaign_reports(settings: BotwatchSettings) -> dg.MaterializeResult:
+    folder = snapshot.current_dir(settings.publish_path)
     run_date = datetime.now(UTC).date()
     written = []
     with duckdb.connect(str(folder / snapshot.DATABASE), read_only=True) as con:
@@ -119,7 +120,7 @@ def campaign_reports(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
                 campaign_summary(con, campaign["campaign_id"]),
                 campaign_tables(con, campaign["campaign_id"]),
                 run_date,
-                paths.publish_dir() / snapshot.REPORTS,
+                settings.publish_path / snapshot.REPORTS,
                 evaluation=evaluation,
             )
             written += [str(md), str(html)]

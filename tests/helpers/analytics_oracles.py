@@ -1,12 +1,11 @@
-"""Who and what bots amplified: the share of an account's received retweets that came from bots,
-and the share of each top URL domain's spread that bots posted.
+"""Independent Python computations of tables that the dbt marts build, for the tests to compare
+the marts against (``tests/test_dbt_analytics.py``): who and what bots amplified
+(``fct_amplified_accounts``, ``fct_amplified_domains``) and the bot share at each threshold
+(``fct_promoter_threshold_sensitivity``). Nothing in the product uses them.
 
-Shares are over the rows whose poster has a known ``account_class``; rows with an unknown class
-count in the totals (``retweets_received``, ``tweets``) but not in either side of the share.
-
-The product's tables are the dbt marts ``fct_amplified_accounts`` and ``fct_amplified_domains``;
-these functions are the independent Python computation that the marts are tested against
-(``tests/test_dbt_analytics.py``), and serve notebooks working on plain frames.
+Amplification shares are over the rows whose poster has a known ``account_class``; rows with an
+unknown class count in the totals (``retweets_received``, ``tweets``) but not in either side of
+the share.
 """
 
 from __future__ import annotations
@@ -14,8 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analytics.bootstrap import promoter_score_values
 from analytics.frames import require_columns
 
+DEFAULT_THRESHOLDS = np.linspace(0.05, 0.95, 19)
 BOT_CLASS = "bot"
 
 
@@ -91,3 +92,26 @@ def amplification_by_domain(tweets: pd.DataFrame, top_n: int = 20) -> pd.DataFra
         0, np.nan
     )
     return per_domain.drop(columns="classified").reset_index()
+
+
+def threshold_sensitivity(
+    promoter_scores: pd.DataFrame, thresholds: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Bot share among promoters at each threshold: ``threshold, bot_share, bots, promoters``.
+
+    ``thresholds`` defaults to 0.05, 0.10, ..., 0.95. The share can only fall as the threshold
+    rises (a promoter is a bot when ``bot_score >= threshold``).
+    """
+    levels = DEFAULT_THRESHOLDS if thresholds is None else np.asarray(thresholds, dtype=float)
+    scores = np.sort(promoter_score_values(promoter_scores))
+    promoters = len(scores)
+    bots = promoters - np.searchsorted(scores, levels, side="left")
+    share = bots / promoters if promoters else np.full(len(levels), np.nan)
+    return pd.DataFrame(
+        {
+            "threshold": levels,
+            "bot_share": share,
+            "bots": bots.astype("int64"),
+            "promoters": np.full(len(levels), promoters, dtype="int64"),
+        }
+    )
