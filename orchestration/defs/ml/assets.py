@@ -165,7 +165,7 @@ def _held_out_summary(model: train.TrainedClassifier) -> pd.DataFrame:
 # the features read the PROFILE_COLUMNS names (created_at, observed_at).
 LATEST_PROFILES_SQL = (
     "SELECT * RENAME (account_created_at AS created_at, profile_observed_at AS observed_at) "
-    "FROM intermediate.int_accounts_latest_profile"
+    "FROM intermediate.int_accounts_profiled"
 )
 
 
@@ -181,7 +181,7 @@ def current_model() -> dict[str, str]:
 
 @dg.asset(
     key=["ml", "account_bot_scores"],
-    deps=[bot_classifier, dg.AssetKey(["intermediate", "int_accounts_latest_profile"])],
+    deps=[bot_classifier, dg.AssetKey(["intermediate", "int_accounts_profiled"])],
     group_name="ml",
     kinds={"scikitlearn", "duckdb"},
     description="Bot score, label, model version and top reasons for every account seen.",
