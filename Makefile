@@ -17,7 +17,7 @@ export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup run test test-fast faults fuzz lint ui app bench browser clean
+.PHONY: help setup run test test-fast test-spark faults fuzz lint ui app bench browser java clean
 
 help:
 	@echo "make run    set up, simulate the default campaign if nothing has landed, materialise every asset"
@@ -29,6 +29,7 @@ help:
 	@echo "make bench  benchmarks -> bench/results/*.json"
 	@echo "make faults the fault-injection tests (kill -9, full disk, damaged files)"
 	@echo "make fuzz   10,000 generated hostile inputs per tweet reader and labelled-dataset loader"
+	@echo "make test-spark  the dbt project on Spark local[2] compared with DuckDB, table for table"
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -53,9 +54,17 @@ lint: setup
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-test: setup browser lint
+# Java 17 for Spark (BOTWATCH_ENGINE=spark and the spark tests); Debian 12 has no 21.
+java:
+	@java -version 2>&1 | grep -q 'version "1[7-9]\|version "2[0-9]' || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
+test: setup browser java lint
 	$(VENV)/bin/dg check defs
 	$(PY) -m pytest -n 2 --dist loadgroup -m "not faults"
+
+# The Spark engine's test alone (it is also part of `make test`).
+test-spark: setup java
+	$(PY) -m pytest -m spark -p no:cacheprovider -s
 
 # The tests that run no pipeline, dbt build, browser, nested evaluation or fuzzing (about 290 CPU-s:
 # two and a half minutes on an idle 2-core machine).

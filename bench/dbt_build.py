@@ -142,7 +142,7 @@ def generate_raw(con: duckdb.DuckDBPyConnection, tweets: int) -> None:
     """)
     con.execute("""
         INSERT INTO ml.account_bot_scores
-        SELECT user_id, score, score >= 0.7, 0.7, 'bench', [], '[]', TIMESTAMP '2026-01-02'
+        SELECT user_id, score, score >= 0.7, 0.7, 'bench', 'v1.1', [], '[]', TIMESTAMP '2026-01-02'
         FROM (SELECT DISTINCT author_id AS user_id, (hash(author_id) % 1000) / 1000.0 AS score
               FROM generated)
     """)

@@ -126,6 +126,12 @@ def dagster_home() -> Path:
     return _path("DAGSTER_HOME", collection_dir() / "dagster_home")
 
 
+def spark_dir() -> Path:
+    """Spark's side of the collection (``BOTWATCH_SPARK_DIR``): ``lake/`` the raw and ml tables
+    as Parquet, ``warehouse/`` the dbt relations, ``metastore_db/`` their catalog."""
+    return _path("BOTWATCH_SPARK_DIR", collection_dir() / "spark")
+
+
 def log_dir() -> Path:
     """Full logs of `make run` (``BOTWATCH_LOG_DIR``)."""
     return _path("BOTWATCH_LOG_DIR", collection_dir() / "logs")
@@ -141,6 +147,7 @@ def resolved_environment() -> dict[str, str]:
         "BOTWATCH_MODELS_DIR": str(models_dir()),
         "BOTWATCH_SIMULATION_DIR": str(simulation_dir()),
         "BOTWATCH_LOG_DIR": str(log_dir()),
+        "BOTWATCH_SPARK_DIR": str(spark_dir()),
         "DAGSTER_HOME": str(dagster_home()),
     }
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import duckdb
+import jinja2
 import yaml
 
 from botwatch.paths import PROJECT_ROOT
@@ -83,9 +84,16 @@ class Table:
         return self.column(name).meaning
 
 
+# The project's type vocabulary (types every engine accepts), as DuckDB reports them.
+DUCKDB_NAMES = {"string": "VARCHAR"}
+
+
 def duckdb_type(dbt_type: str) -> str:
-    """A dbt ``data_type`` (``varchar``, ``varchar[]``, ``bigint``) as DuckDB reports it."""
-    return " ".join(dbt_type.split()).upper()
+    """A dbt ``data_type`` (``string``, ``bigint``, or a per-engine expression such as the string
+    array's) as DuckDB reports it: rendered for the duckdb target, in DuckDB's spelling."""
+    rendered = jinja2.Template(dbt_type).render(target={"type": "duckdb"})
+    name = " ".join(rendered.split()).lower()
+    return DUCKDB_NAMES.get(name, name.upper())
 
 
 def _columns(rows: Iterable[tuple[str, str, str]]) -> tuple[Column, ...]:

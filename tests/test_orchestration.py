@@ -69,7 +69,7 @@ def test_definitions_show_the_whole_lineage() -> None:
     chain = [
         ["raw_tweets"],
         ["staging", "stg_twitter__user_observations"],
-        ["intermediate", "int_accounts_latest_profile"],
+        ["intermediate", "int_accounts_profiled"],
         ["ml", "account_bot_scores"],
         ["marts", "dim_accounts"],
         ["published_snapshot"],

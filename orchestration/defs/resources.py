@@ -10,10 +10,11 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
-from botwatch import paths
+from botwatch import engine, paths
 from ml.features import imposed_features
 from orchestration import workspace
 from orchestration.dbt_project import botwatch_dbt_project
+from orchestration.engines import DuckDBEngine, SparkEngine
 
 
 class BotwatchSettings(dg.ConfigurableResource):
@@ -80,19 +81,29 @@ class WarehouseResource(DuckDBResource):
             yield self
 
 
+# The engine that runs dbt (BOTWATCH_ENGINE), built here and nowhere else.
+SQL_ENGINES = {
+    engine.DUCKDB: lambda: DuckDBEngine(),
+    engine.SPARK: lambda: SparkEngine(spark_dir=str(paths.spark_dir())),
+}
+
+
 def build_resources(settings: BotwatchSettings | None = None) -> dict[str, object]:
     """Every resource of the code location, from ``settings`` (by default the environment's)."""
     settings = settings or BotwatchSettings.from_environment()
     return {
         "settings": settings,
+        "sql_engine": SQL_ENGINES[engine.engine()](),
         "duckdb": WarehouseResource(
             database=settings.warehouse,
             landing_dir=settings.landing_dir,
             collection=settings.collection,
         ),
-        # The dbt installed beside the Python that runs Dagster, whatever PATH says.
+        # The dbt installed beside the Python that runs Dagster, whatever PATH says; the target
+        # is the engine's (dbt_project/profiles.yml).
         "dbt": DbtCliResource(
             project_dir=botwatch_dbt_project,
+            target=engine.dbt_target(),
             dbt_executable=str(Path(sys.executable).with_name("dbt")),
         ),
     }

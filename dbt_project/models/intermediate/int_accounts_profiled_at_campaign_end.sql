@@ -23,10 +23,18 @@ observed_by_campaign_end as (
         observations.*,
         row_number() over (
             partition by campaigns.campaign_id, observations.user_id
+            -- A total order (int_accounts_profiled's): two observations of the same instant,
+            -- file and line were ordered differently by DuckDB and Spark.
             order by
                 observations.observed_at desc,
                 observations.source_file desc,
-                observations.source_line desc
+                observations.source_line desc,
+                observations.statuses_count desc nulls last,
+                observations.followers_count desc nulls last,
+                observations.favourites_count desc nulls last,
+                observations.friends_count desc nulls last,
+                observations.listed_count desc nulls last,
+                {{ botwatch.content_hash(botwatch.profile_column_names()) }} desc
         ) as recency_rank
     from observations
     inner join campaigns on observations.observed_at <= campaigns.end_at

@@ -5,7 +5,7 @@ with
 
 profiles as (
 
-    select * from {{ ref('int_accounts_latest_profile') }}
+    select * from {{ ref('int_accounts_profiled') }}
 
 ),
 

@@ -39,6 +39,7 @@ select
     coalesce(accounts.account_class, 'unscored') as account_class,
     accounts.bot_score,
     accounts.account_created_at,
-    {{ dbt.datediff('accounts.account_created_at', 'activity.first_tweet_at', 'day') }} as account_age_days
+    -- Spark's datediff is an int, DuckDB's a bigint: the contract says bigint.
+    cast({{ dbt.datediff('accounts.account_created_at', 'activity.first_tweet_at', 'day') }} as {{ dbt.type_bigint() }}) as account_age_days
 from activity
 left join accounts on activity.user_id = accounts.user_id

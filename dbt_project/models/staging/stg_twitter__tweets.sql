@@ -42,7 +42,9 @@ ranked as (
     from observations
     left join ingested_files on observations.source_file = ingested_files.source_file
     where observations.tweet_id is not null
-        and observations.tweet_id not in (select tweet_id from deleted)
+        -- not exists, not `not in (select ...)`: both engines plan it as an anti join (Spark
+        -- planned `not in` as a broadcast nested loop).
+        and not exists (select 1 from deleted where deleted.tweet_id = observations.tweet_id)
 
 ),
 

@@ -17,9 +17,11 @@ from dagster_dbt import (
     DbtCliResource,
     dbt_assets,
 )
+from dagster_duckdb import DuckDBResource
 from dagster_shared import record as dg_record
 
 from orchestration.dbt_project import botwatch_dbt_project
+from orchestration.engines import DuckDBEngine
 
 MARTS = "config.schema:marts"
 LAYERS = ("staging", "intermediate", "marts")
@@ -103,11 +105,13 @@ translator = BotwatchTranslator(
     dagster_dbt_translator=translator,
     name="dbt_staging_and_intermediate",
 )
-def dbt_staging_and_intermediate(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    invocation = dbt.cli(["build"], context=context)
-    yield from invocation.stream()
-    keep_partial_parse(invocation.target_path, _target_dir())
-    prune_run_targets(_target_dir(), context.op_execution_context.op.name)
+def dbt_staging_and_intermediate(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    sql_engine: DuckDBEngine,
+    duckdb: DuckDBResource,
+):
+    yield from _build(context, dbt, sql_engine, Path(duckdb.database))
 
 
 @dbt_assets(
@@ -116,9 +120,30 @@ def dbt_staging_and_intermediate(context: dg.AssetExecutionContext, dbt: DbtCliR
     dagster_dbt_translator=translator,
     name="dbt_marts",
 )
-def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def dbt_marts(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    sql_engine: DuckDBEngine,
+    duckdb: DuckDBResource,
+):
+    yield from _build(context, dbt, sql_engine, Path(duckdb.database))
+
+
+def _build(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    sql_engine: DuckDBEngine,
+    warehouse: Path,
+):
+    """``dbt build`` of the selection, with the engine's hand-over before and take-back after."""
+    handed = sql_engine.hand_over_to_dbt(warehouse)
+    if handed:
+        context.log.info(f"handed to dbt as Parquet: {handed}")
     invocation = dbt.cli(["build"], context=context)
     yield from invocation.stream()
+    taken = sql_engine.take_back_from_dbt(warehouse)
+    if taken:
+        context.log.info(f"dbt's tables read back into the warehouse: {len(taken)}")
     keep_partial_parse(invocation.target_path, _target_dir())
     prune_run_targets(_target_dir(), context.op_execution_context.op.name)
 

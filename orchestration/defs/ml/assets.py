@@ -135,7 +135,7 @@ def _held_out_summary(model: train.TrainedClassifier) -> pd.DataFrame:
 # the features read the PROFILE_COLUMNS names (created_at, observed_at).
 LATEST_PROFILES_SQL = (
     "SELECT * RENAME (account_created_at AS created_at, profile_observed_at AS observed_at) "
-    "FROM intermediate.int_accounts_latest_profile"
+    "FROM intermediate.int_accounts_profiled"
 )
 
 
@@ -143,7 +143,7 @@ LATEST_PROFILES_SQL = (
     key=["ml", "account_bot_scores"],
     deps=[
         bot_classifier,
-        get_asset_key_for_model([dbt_staging_and_intermediate], "int_accounts_latest_profile"),
+        get_asset_key_for_model([dbt_staging_and_intermediate], "int_accounts_profiled"),
     ],
     group_name="ml",
     kinds={"scikitlearn", "duckdb"},
