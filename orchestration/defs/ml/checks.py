@@ -10,6 +10,7 @@ import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from orchestration import ownership
 from orchestration.snapshot_writer import evaluation_table
 
 # Below this held-out ROC AUC a bot score sorts bots from humans too poorly to report on.
@@ -67,6 +68,7 @@ def classifier_outcome(
     f"{MIN_HELD_OUT_AUC} and a Brier score <= {MAX_HELD_OUT_BRIER} (calibrated scores) in every "
     "held-out test of ml.classifier_evaluation; the figures are numeric metadata, plotted run "
     "after run.",
+    metadata=ownership.check_metadata(ownership.MODEL_TEAM),
 )
 def held_out_auc_and_calibration(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     with duckdb.get_connection() as con:

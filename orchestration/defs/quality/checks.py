@@ -6,8 +6,11 @@ from datetime import UTC, datetime
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from orchestration import ownership
 from quality import suites
 from quality.suites import MIN_PROMOTERS_FOR_SHARE_CHECK
+
+OWNED = ownership.check_metadata(ownership.DATA_TEAM)
 
 
 def _result(outcome: suites.SuiteResult) -> dg.AssetCheckResult:
@@ -18,7 +21,9 @@ def _result(outcome: suites.SuiteResult) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=dg.AssetKey(["raw_tweets"]), blocking=True, name="gx_raw_tweets")
+@dg.asset_check(
+    asset=dg.AssetKey(["raw_tweets"]), blocking=True, name="gx_raw_tweets", metadata=OWNED
+)
 def gx_raw_tweets(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Ids unique per observation, author present, created_at between Twitter's launch and now,
     lang in ISO 639-1, `und` or Twitter's special codes."""
@@ -32,7 +37,10 @@ def gx_raw_tweets(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(
-    asset=dg.AssetKey(["ml", "account_bot_scores"]), blocking=True, name="gx_account_bot_scores"
+    asset=dg.AssetKey(["ml", "account_bot_scores"]),
+    blocking=True,
+    name="gx_account_bot_scores",
+    metadata=OWNED,
 )
 def gx_account_bot_scores(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Scores in [0, 1], one per account, a model version, both classes present."""
@@ -43,7 +51,9 @@ def gx_account_bot_scores(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     return _result(suites.validate(frame, "account_bot_scores", suites.scores_expectations()))
 
 
-@dg.asset_check(asset=dg.AssetKey(["marts", "dim_accounts"]), blocking=True, name="gx_accounts")
+@dg.asset_check(
+    asset=dg.AssetKey(["marts", "dim_accounts"]), blocking=True, name="gx_accounts", metadata=OWNED
+)
 def gx_accounts(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Counts non-negative, one row per account, created before its first collected tweet."""
     with duckdb.get_connection() as con:
@@ -55,7 +65,10 @@ def gx_accounts(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(
-    asset=dg.AssetKey(["marts", "fct_campaign_summary"]), blocking=True, name="gx_campaign_summary"
+    asset=dg.AssetKey(["marts", "fct_campaign_summary"]),
+    blocking=True,
+    name="gx_campaign_summary",
+    metadata=OWNED,
 )
 def gx_campaign_summary(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Bot share among promoters between 1% and 90% in campaigns with enough scored promoters
