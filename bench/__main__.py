@@ -12,6 +12,7 @@ BENCHMARKS = (
     "bench.scoring",
     "bench.coordination",
     "bench.dbt_build",
+    "bench.app_first_render",
 )
 
 

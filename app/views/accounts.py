@@ -8,19 +8,25 @@ from app import charts, queries, ui
 from app import format as fmt
 
 ACCOUNT_KEY = "account"
+APPLIED_KEY = "_account_from_url"
 
 snap = ui.snapshot()
 campaign_id = ui.selected_campaign()
 st.title("Accounts")
 
-if "account_query" not in st.session_state:
-    st.session_state["account_query"] = st.query_params.get(ACCOUNT_KEY, "")
+# A link to this page with ?account= (a deep link, a shortcut of a list) shows that account,
+# also when this page was opened before in the session; the box keeps what is typed in it.
+wanted = st.query_params.get(ACCOUNT_KEY, "")
+if st.session_state.get(APPLIED_KEY) != wanted:
+    st.session_state["account_query"] = wanted
+    st.session_state[APPLIED_KEY] = wanted
 text = st.text_input(
     "Search an account",
     key="account_query",
     placeholder="screen name or part of it (with or without @), or id",
 )
 
+st.session_state[APPLIED_KEY] = text.strip()
 if text.strip():
     st.query_params[ACCOUNT_KEY] = text.strip()
     found = queries.find_accounts(snap, text)
@@ -136,6 +142,7 @@ with active:
     if bots.empty:
         st.info("No bot promoted this campaign in this snapshot.")
     else:
+        ui.account_shortcuts(bots, campaign_id, "most active bot promoters")
         ui.downloadable_table(
             ui.account_link(bots, campaign_id),
             f"most active bots {campaign_id}",
