@@ -6,6 +6,7 @@ import streamlit as st
 
 from app import charts, queries, ui
 from app import format as fmt
+from botwatch import readable
 
 ACCOUNT_KEY = "account"
 APPLIED_KEY = "_account_from_url"
@@ -80,7 +81,8 @@ if user_id is not None:
         facts[3].metric("Tweets collected", fmt.count(profile.get("tweets_collected")))
         missing = profile.get("missing_fields")
         if missing is not None and len(missing):
-            st.caption(f"Absent from the profile (imputed): {', '.join(missing)}")
+            absent = ", ".join(readable.feature_label(field).lower() for field in missing)
+            st.caption(f"Absent from the profile (imputed): {absent}")
 
     reasons = queries.reasons(profile.get("top_reasons"))
     left, right = st.columns(2)
