@@ -84,11 +84,18 @@ def freshness(snap: Snapshot) -> None:
         f"published {fmt.timestamp(published)} ({fmt.age(published)})"
     )
     record = snap.last_run()
-    if record and record["outcome"] == FAILED:
+    if record and record["outcome"] == FAILED and not superseded(record, snap):
         st.sidebar.warning(
             f"The last pipeline run failed ({fmt.timestamp(record['finished_at'])}): this is the "
             "last good snapshot. See Data quality."
         )
+
+
+def superseded(record: dict, snap: Snapshot) -> bool:
+    """Whether the snapshot shown was published after the recorded run ended (by a run started
+    from the Dagster UI or the sensor, which leave no record)."""
+    published_at = snap.manifest.get("published_at")
+    return bool(published_at) and pd.Timestamp(published_at) > pd.Timestamp(record["finished_at"])
 
 
 def last_run(snap: Snapshot) -> None:
@@ -97,6 +104,13 @@ def last_run(snap: Snapshot) -> None:
     record = snap.last_run()
     if record is None:
         st.info("No pipeline run has recorded its outcome here yet.")
+        return
+    if superseded(record, snap):
+        st.info(
+            f"This snapshot was published {fmt.timestamp(snap.manifest.get('published_at'))} by "
+            "a run started from the Dagster UI or its sensor; the last `make run`, which ended "
+            f"{fmt.timestamp(record['finished_at'])}, {record['outcome']}."
+        )
         return
     started, finished = record["started_at"], record["finished_at"]
     minutes = (pd.Timestamp(finished) - pd.Timestamp(started)).total_seconds() / 60

@@ -122,8 +122,8 @@ def run_record(
     """The record of one run (``botwatch.published.RUN_RECORD_FIELDS``); failed when it names a
     failed step."""
     return {
-        "started_at": started_at.isoformat(timespec="seconds"),
-        "finished_at": finished_at.isoformat(timespec="seconds"),
+        "started_at": started_at.isoformat(),
+        "finished_at": finished_at.isoformat(),
         "outcome": published.FAILED if failed_step else published.SUCCEEDED,
         "failed_step": failed_step,
         "message": message,
