@@ -78,3 +78,13 @@ def test_a_failed_blocking_check_is_said_by_what_it_verifies() -> None:
         "building the study's tables",
         "The dbt CLI process failed",
     )
+
+
+def test_a_record_older_than_the_snapshot_is_superseded(tmp_path: Path) -> None:
+    from app.data import Snapshot
+    from app.ui import superseded
+
+    record = run_records.run_record(STARTED, STARTED + timedelta(minutes=5), "demo")
+    later = Snapshot(tmp_path, {"published_at": (STARTED + timedelta(hours=1)).isoformat()})
+    during = Snapshot(tmp_path, {"published_at": (STARTED + timedelta(minutes=4)).isoformat()})
+    assert superseded(record, later) and not superseded(record, during)
