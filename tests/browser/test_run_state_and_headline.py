@@ -55,9 +55,7 @@ def page_link(page, text: str):
     return page.locator('[data-testid="stPageLink"] a', has_text=text).first
 
 
-def test_the_data_quality_page_says_how_the_last_run_went(
-    page, pipeline_snapshot, tmp_path: Path
-) -> None:
+def test_the_data_quality_page_says_the_last_run_succeeded(page, pipeline_snapshot) -> None:
     source = pipeline_snapshot.publish_dir
     record = json.loads((source / published.RUN_RECORD).read_text())
     assert record["outcome"] == published.SUCCEEDED, record
@@ -70,6 +68,11 @@ def test_the_data_quality_page_says_how_the_last_run_went(
         assert not RUN_UUID.search(text), "a run id is shown to readers"
         screenshot(page, "data-quality-last-run-succeeded")
 
+
+def test_the_data_quality_page_says_where_and_why_the_last_run_failed(
+    page, pipeline_snapshot, tmp_path: Path
+) -> None:
+    source = pipeline_snapshot.publish_dir
     # A real run that fails: a file in the landing folder that holds no tweets. It publishes
     # nothing, so the app keeps the last good snapshot (a copy of the pipeline's) and says why.
     publish_dir = tmp_path / "published"
