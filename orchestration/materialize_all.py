@@ -281,7 +281,9 @@ def failure_for_readers(watcher: RunWatcher) -> tuple[str, str]:
     for step, chain in watcher.failures.items():
         error = user_error(chain)
         if error is not None:
-            return run_records.step_words(step), run_records.first_sentence(error.message)
+            return run_records.step_words(step), run_records.error_words(
+                error.cls_name, error.message
+            )
     return run_records.PREPARING, run_records.first_sentence(
         watcher.run_failure or "The run failed before its first step."
     )

@@ -110,6 +110,21 @@ def first_sentence(message: str, limit: int = 400) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
+# Errors whose message is only their own name, said in words.
+ERROR_WORDS = {
+    "DagsterExecutionInterruptedError": "The run was stopped before it finished (interrupted: "
+    "Ctrl-C, a shutdown or a stop from the Dagster UI). Nothing was published.",
+}
+
+
+def error_words(cls_name: str | None, message: str) -> str:
+    """What an error says, for readers: its first sentence, or words for one that has none."""
+    name = cls_name or message.strip().rsplit(".", 1)[-1]
+    if name in ERROR_WORDS:
+        return ERROR_WORDS[name]
+    return first_sentence(message)
+
+
 def run_record(
     started_at: datetime,
     finished_at: datetime,

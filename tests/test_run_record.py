@@ -57,6 +57,11 @@ def test_steps_and_errors_are_said_for_readers() -> None:
         "ingest.errors.NotTweetsError: x.jsonl is not a tweet file: it is CSV\n  File ..."
     ) == ("x.jsonl is not a tweet file: it is CSV")
     assert len(run_records.first_sentence("word " * 200)) == 400
+    # seen in a real run stopped with Ctrl-C: the error's message is only its name
+    interrupted = "dagster._core.errors.DagsterExecutionInterruptedError"
+    assert run_records.error_words("DagsterExecutionInterruptedError", interrupted).startswith(
+        "The run was stopped before it finished"
+    )
 
 
 class _Job:
