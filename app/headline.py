@@ -71,6 +71,10 @@ def reused_bots(reuse: pd.DataFrame, names: dict[str, str], campaign_id: str) ->
     _link(REUSED, "The reused bots and their silence", campaign_id)
 
 
+def _groups(count: Any) -> str:
+    return f"{fmt.count(count)} group" + ("" if count == 1 else "s")
+
+
 def coordination(counted: dict[str, Any] | None, campaign_id: str) -> None:
     st.markdown("**Accounts acting together**")
     if not counted or not counted.get("groups"):
@@ -80,9 +84,10 @@ def coordination(counted: dict[str, Any] | None, campaign_id: str) -> None:
         f"**{fmt.count(counted.get('accounts_in_groups'))}** accounts in "
         f"{fmt.count(counted.get('groups'))} groups"
     )
+    co_retweet, synchronised = counted.get("co_retweet_groups"), counted.get("synchronised_groups")
     st.caption(
-        f"{fmt.count(counted.get('co_retweet_groups'))} groups retweeted the same tweets, "
-        f"{fmt.count(counted.get('synchronised_groups'))} posted the same content within minutes "
-        "(Pacheco et al. 2021): found from behaviour alone, without the bot classifier."
+        f"{_groups(co_retweet)} retweeted the same tweets, {_groups(synchronised)} posted the "
+        "same content within minutes (Pacheco et al. 2021): found from behaviour alone, without "
+        "the bot classifier."
     )
     _link(COORDINATION, "The coordinated groups and their members", campaign_id)

@@ -36,6 +36,7 @@ else:
     shown = checks.assign(
         asset=checks["asset"].map(readable.table_label),
         severity=checks["severity"].map(SEVERITY_WORDS).fillna(checks["severity"]),
+        description=checks["description"].fillna("Not described"),
     )
     ui.downloadable_table(
         shown[["passed", "asset", "description", "severity", "evaluated_at"]],
