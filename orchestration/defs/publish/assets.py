@@ -43,7 +43,7 @@ QUALITY_CHECK_COLUMNS = [
 def latest_check_results(context: dg.AssetExecutionContext) -> pd.DataFrame:
     """The last evaluation of every asset check in the code location, for the data-quality page."""
     # The whole code location's checks, also when this asset runs in a run of a subset.
-    graph = context.repository_def.asset_graph
+    graph = context.job_def.asset_layer.asset_graph
     keys = list(graph.asset_check_keys)
     latest = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
     rows = []
