@@ -66,7 +66,7 @@ def test_a_real_run_records_row_counts_lineage_and_float_figures(pipeline_snapsh
     """The pipeline's own DAGSTER_HOME: what the UI shows for that run."""
     with dg.DagsterInstance.from_config(pipeline_snapshot.env["DAGSTER_HOME"]) as instance:
         models = [s.key for s in dbt_specs(defs().resolve_asset_graph()) if "seed" not in s.kinds]
-        assert len(models) > 30
+        assert len(models) >= 30  # every staging, intermediate and mart model
         for key in models:
             metadata = latest_materialization(instance, key).metadata
             count = metadata.get("dagster/row_count")
