@@ -27,6 +27,7 @@ from typing import Any
 import markdown as markdown_lib
 import numpy as np
 import pandas as pd
+from markdown.extensions.toc import slugify
 
 from analytics.report_charts import hourly_chart, language_chart, threshold_chart
 from botwatch.readable import language_name
@@ -51,6 +52,21 @@ class Section:
 
 
 SECTIONS: dict[str, Section] = {
+    "bot_promoters": Section(
+        "The bot promoters",
+        "Promoters classified as bots, the most active in the campaign first; each account "
+        "links to its profile on X (it may since have been suspended or deleted).",
+        {
+            "profile": "Account",
+            "tweets": "Campaign tweets",
+            "active_days": "Days active",
+            "bot_score": "Bot score",
+            "first_tweet_at": "First tweet (UTC)",
+            "last_tweet_at": "Last tweet (UTC)",
+        },
+        sort_by=(("tweets", False), ("bot_score", False), ("user_id", True)),
+        formats={"bot_score": "score", "profile": "link"},
+    ),
     "events": Section(
         "Events of the window",
         "Dated events of the campaign, in time order (the dashed lines of the chart).",
@@ -151,6 +167,7 @@ SECTIONS: dict[str, Section] = {
     ),
 }
 TABLE_ORDER = (
+    "bot_promoters",
     "reused_bots",
     "coordinated_groups",
     "amplified_accounts",
@@ -185,6 +202,9 @@ def _share_interval(estimate: Any, low: Any, high: Any, confidence: float) -> st
 
 def _cell(value: Any, kind: str | None = None) -> str:
     """One table cell: formatted, HTML-escaped and safe inside a Markdown table."""
+    if kind == "link" and isinstance(value, tuple) and len(value) == 2:
+        text, target = (_cell(part) for part in value)
+        return f"[{text.replace('[', '&#91;').replace(']', '&#93;')}]({target})" if text else ""
     if isinstance(value, list | tuple | np.ndarray):
         text = ", ".join(str(item) for item in value)
     elif _missing(value):
@@ -273,6 +293,28 @@ def cohorts_by_class(cohorts: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+PROFILE_URL = "https://x.com/i/user/{user_id}"
+
+
+def with_profiles(frame: pd.DataFrame) -> pd.DataFrame:
+    """A ``profile`` column: (shown name, profile link) of each row's ``user_id``."""
+    if frame.empty:
+        return frame.assign(profile=pd.Series(dtype=object))
+    names = frame.get("screen_name", pd.Series(index=frame.index, dtype=object))
+    return frame.assign(
+        profile=[
+            (f"@{name}" if not _missing(name) else str(user), PROFILE_URL.format(user_id=user))
+            for name, user in zip(names, frame["user_id"], strict=True)
+        ]
+    )
+
+
+def anchor(key: str) -> str:
+    """The id of a section's heading in the HTML (python-markdown's toc slug of its title, as
+    Markdown viewers make it too)."""
+    return "#" + slugify(SECTIONS[key].title, "-")
+
+
 def shaped(key: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     """A section's rows as the report shows them: the rows it keeps, sorted by their meaning, its
     columns under plain headers; with the formats of the renamed columns."""
@@ -281,6 +323,8 @@ def shaped(key: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]
         frame = hashtags_side_by_side(frame)
     elif key == "creation_cohorts":
         frame = cohorts_by_class(frame)
+    elif key == "bot_promoters":
+        frame = with_profiles(frame)
     if section.keep is not None and not frame.empty:
         frame = frame[section.keep(frame)]
     sort = [(c, up) for c, up in section.sort_by if c in frame.columns]
@@ -295,8 +339,9 @@ def shaped(key: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]
     return frame.reset_index(drop=True), formats
 
 
-def headline_rows(summary: dict) -> list[tuple[str, str]]:
-    """The headline table's (measure, value) rows.
+def headline_rows(summary: dict) -> list[tuple[str, str, tuple[str, str] | None]]:
+    """The headline table's (measure, value, link to the accounts behind it) rows; a link is
+    (words, the anchor of the report's table of those accounts).
 
     ``summary`` keys (missing ones show as n/a): ``tweets``, ``promoters``, ``bot_promoters``,
     ``threshold``, ``confidence`` (default 0.95), ``bot_share`` / ``bot_share_low`` /
@@ -309,19 +354,11 @@ def headline_rows(summary: dict) -> list[tuple[str, str]]:
     confidence = summary.get("confidence") or 0.95
     threshold = summary.get("threshold")
     at = f" (bot score ≥ {threshold:.2f})" if not _missing(threshold) else ""
+    bots = ("The bot promoters", anchor("bot_promoters"))
     rows = [
         ("Campaign tweets", _count(summary.get("tweets"))),
         ("Promoters (accounts that posted campaign content)", _count(summary.get("promoters"))),
-        (f"Promoters classified as bots{at}", _count(summary.get("bot_promoters"))),
-        (
-            "Bot share among promoters, counted",
-            _share_interval(
-                summary.get("bot_share"),
-                summary.get("bot_share_low"),
-                summary.get("bot_share_high"),
-                confidence,
-            ),
-        ),
+        (f"Promoters classified as bots{at}", _count(summary.get("bot_promoters")), bots),
         (
             "Bot share among promoters, estimated",
             _share_interval(
@@ -330,6 +367,17 @@ def headline_rows(summary: dict) -> list[tuple[str, str]]:
                 summary.get("adjusted_high"),
                 confidence,
             ),
+            bots,
+        ),
+        (
+            "Bot share among promoters, counted",
+            _share_interval(
+                summary.get("bot_share"),
+                summary.get("bot_share_low"),
+                summary.get("bot_share_high"),
+                confidence,
+            ),
+            bots,
         ),
     ]
     languages = [
@@ -341,12 +389,18 @@ def headline_rows(summary: dict) -> list[tuple[str, str]]:
     rows.append(("Tweets in the main languages", ", ".join(languages) or "n/a"))
     dormancy = summary.get("min_dormancy_days")
     silent = f", silent ≥ {dormancy} days" if not _missing(dormancy) else ""
-    for earlier, bots in summary.get("reused_bots") or []:
-        rows.append((f"Reused bots (from {earlier}{silent})", _count(bots)))
+    for earlier, reused in summary.get("reused_bots") or []:
+        rows.append(
+            (
+                f"Reused bots (from {earlier}{silent})",
+                _count(reused),
+                ("The reused bots", anchor("reused_bots")),
+            )
+        )
     groups = _count(summary.get("coordinated_groups"))
     if not _missing(summary.get("coordinated_accounts")):
         groups += f" ({_count(summary['coordinated_accounts'])} distinct accounts)"
-    rows.append(("Coordinated groups", groups))
+    rows.append(("Coordinated groups", groups, ("The groups", anchor("coordinated_groups"))))
     if not _missing(summary.get("peak_hour")):
         rows.append(
             (
@@ -355,7 +409,7 @@ def headline_rows(summary: dict) -> list[tuple[str, str]]:
                 f"({_count(summary.get('peak_hour_tweets'))} tweets)",
             )
         )
-    return rows
+    return [row if len(row) == 3 else (*row, None) for row in rows]
 
 
 def methods_text(summary: dict, evaluation: pd.DataFrame | None) -> str:
@@ -449,7 +503,10 @@ def _blocks(
             "md",
             f"# Findings: {escape(str(name))}\n\n"
             f"Report of the run of {run_date.isoformat()}.{window}\n\n## Headline\n\n"
-            + markdown_table(pd.DataFrame(headline_rows(summary), columns=["Measure", "Value"])),
+            + markdown_table(
+                pd.DataFrame(headline_rows(summary), columns=["Measure", "Value", "Accounts"]),
+                formats={"Accounts": "link"},
+            ),
         ),
         ("box", methods_text(summary, evaluation)),
     ]
@@ -514,7 +571,7 @@ figure{margin:1rem 0}figure svg{max-width:100%;height:auto;display:block}
 
 
 def _html_of(markdown_text: str) -> str:
-    html = markdown_lib.markdown(markdown_text, extensions=["tables"])
+    html = markdown_lib.markdown(markdown_text, extensions=["tables", "toc"])
     return html.replace("<table>", '<div class="table"><table>').replace(
         "</table>", "</table></div>"
     )

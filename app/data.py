@@ -61,6 +61,12 @@ class Snapshot:
         """The campaign's dated findings reports (Markdown, HTML), oldest first."""
         return files_starting_with(self.folder.parent.parent / snapshot.REPORTS, f"{campaign_id}-")
 
+    def last_run(self) -> dict[str, Any] | None:
+        """The record of the last pipeline run (``botwatch.published.RUN_RECORD``), written
+        beside the snapshots also when that run failed; None when there is none, or it does not
+        keep the contract."""
+        return read_run_record(self.folder.parent.parent)
+
     def model_card(self) -> str | None:
         card = self.folder / MODEL_CARD
         return card.read_text() if card.exists() else None
@@ -147,3 +153,15 @@ def files_starting_with(folder: Path, prefix: str) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.is_file() and p.name.startswith(prefix))
+
+
+def read_run_record(publish_dir: Path) -> dict[str, Any] | None:
+    """Read at every render, not cached: a run that fails publishes no snapshot (no new cache
+    key), and the page must still say so at once."""
+    try:
+        record = json.loads((publish_dir / published.RUN_RECORD).read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+    if not isinstance(record, dict) or published.run_record_violations(record):
+        return None
+    return record

@@ -12,6 +12,7 @@ import streamlit as st
 from app import format as fmt
 from app import queries
 from app.data import Snapshot, SnapshotUnavailable, resolve
+from botwatch.published import FAILED
 
 SNAPSHOT_KEY = "_snapshot_of_this_run"
 CAMPAIGN_KEY = "campaign"
@@ -99,9 +100,58 @@ def freshness(snap: Snapshot) -> None:
     st.sidebar.caption(
         f"{collection_label(manifest)}  \n"
         f"Snapshot **{snap.snapshot_id}**  \n"
-        f"published {fmt.timestamp(published)} ({fmt.age(published)})  \n"
-        f"run `{manifest.get('run_id') or 'unknown'}`"
+        f"published {fmt.timestamp(published)} ({fmt.age(published)})"
     )
+    record = snap.last_run()
+    if record and record["outcome"] == FAILED and not superseded(record, snap):
+        st.sidebar.warning(
+            f"The last pipeline run failed ({fmt.timestamp(record['finished_at'])}): this is the "
+            "last good snapshot. See Data quality."
+        )
+
+
+def superseded(record: dict, snap: Snapshot) -> bool:
+    """Whether the snapshot shown was published after the recorded run ended (by a run started
+    from the Dagster UI or the sensor, which leave no record)."""
+    published_at = snap.manifest.get("published_at")
+    return bool(published_at) and pd.Timestamp(published_at) > pd.Timestamp(record["finished_at"])
+
+
+def last_run(snap: Snapshot) -> None:
+    """When the last pipeline run was, whether it succeeded, where it failed and why, in words
+    (from the record it wrote beside the snapshots, ``botwatch.published.RUN_RECORD``)."""
+    record = snap.last_run()
+    if record is None:
+        st.info("No pipeline run has recorded its outcome here yet.")
+        return
+    if superseded(record, snap):
+        st.info(
+            f"This snapshot was published {fmt.timestamp(snap.manifest.get('published_at'))} by "
+            "a run started from the Dagster UI or its sensor; the last `make run`, which ended "
+            f"{fmt.timestamp(record['finished_at'])}, {record['outcome']}."
+        )
+        return
+    started, finished = record["started_at"], record["finished_at"]
+    minutes = (pd.Timestamp(finished) - pd.Timestamp(started)).total_seconds() / 60
+    took = f"{minutes:.0f} minutes" if minutes >= 2 else f"{minutes * 60:.0f} seconds"
+    tiles = st.columns(3)
+    tiles[0].metric("Last run", fmt.timestamp(finished), help=f"Started {fmt.timestamp(started)}")
+    tiles[1].metric("Outcome", record["outcome"].capitalize(), help=f"It took {took}")
+    if record["outcome"] == FAILED:
+        step = record["failed_step"] or "an unknown step"
+        tiles[2].metric("Failed while", step[:1].upper() + step[1:])
+        st.error(f"**The last run failed while {step}.** {record['message'] or ''}")
+        st.caption(
+            f"This app keeps showing the last good snapshot, published "
+            f"{fmt.timestamp(snap.manifest.get('published_at'))}. Whoever runs the pipeline "
+            "finds the details in the run's full log and in the Dagster UI."
+        )
+        return
+    tiles[2].metric("Ended", fmt.age(finished))
+    if record["published_snapshot"] == snap.snapshot_id:
+        st.success(f"The last run succeeded ({took}) and published the snapshot shown here.")
+    else:
+        st.success(f"The last run succeeded ({took}); this app shows snapshot {snap.snapshot_id}.")
 
 
 def no_rows(what: str) -> None:
@@ -190,6 +240,28 @@ def account_link(frame: pd.DataFrame, campaign_id: str | None) -> pd.DataFrame:
     """Add a ``profile`` column linking each row's user_id to its Accounts page (a deep link)."""
     suffix = f"&campaign={campaign_id}" if campaign_id else ""
     return frame.assign(profile=[f"./accounts?account={u}{suffix}" for u in frame["user_id"]])
+
+
+SHORTCUTS = 8
+SHORTCUTS_PER_ROW = 4
+
+
+def account_shortcuts(frame: pd.DataFrame, campaign_id: str | None, what: str) -> None:
+    """The first rows' accounts as links to their profile page (a click away, unlike the
+    table's link cells): the second click from a headline number to an account."""
+    if frame.empty:
+        return
+    st.caption(f"Open one of the {what}:")
+    rows = frame.head(SHORTCUTS).to_dict("records")
+    cells = st.columns(SHORTCUTS_PER_ROW)
+    for index, row in enumerate(rows):
+        name = row.get("screen_name")
+        label = f"@{name}" if isinstance(name, str) and name else f"account {row['user_id']}"
+        params = {"account": str(row["user_id"])}
+        if campaign_id:
+            params["campaign"] = campaign_id
+        with cells[index % SHORTCUTS_PER_ROW]:
+            st.page_link("views/accounts.py", label=label, query_params=params)
 
 
 PROFILE_LINK = st.column_config.LinkColumn("Profile", display_text="open")

@@ -13,6 +13,7 @@ BENCHMARKS = (
     "bench.coordination",
     "bench.dbt_build",
     "bench.dbt_engines",
+    "bench.app_first_render",
 )
 
 

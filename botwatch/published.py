@@ -25,6 +25,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 
@@ -410,3 +411,35 @@ def fingerprint() -> str:
     manifest records it, so a reader can tell at once whether a snapshot keeps this contract."""
     shape = {name: [[c.name, c.type] for c in t.columns] for name, t in sorted(tables().items())}
     return hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:16]
+
+
+# The record of the last pipeline run, written beside the snapshot (``BOTWATCH_PUBLISH_DIR``)
+# by every run, also one that failed and published nothing, so the app can say what happened.
+RUN_RECORD = "last_run.json"
+SUCCEEDED, FAILED = "succeeded", "failed"
+RUN_RECORD_FIELDS = _columns(
+    [
+        ("started_at", "TIMESTAMP WITH TIME ZONE", "When the run started (ISO 8601)."),
+        ("finished_at", "TIMESTAMP WITH TIME ZONE", "When it ended (ISO 8601)."),
+        ("outcome", V, f"'{SUCCEEDED}' or '{FAILED}'."),
+        ("failed_step", V, "The step that failed, in words (null when the run succeeded)."),
+        ("message", V, "What happened, in plain words (null when the run succeeded)."),
+        ("published_snapshot", V, "The snapshot the run published (null when it published none)."),
+        ("collection", V, "The collection the run was for."),
+    ]
+)
+
+
+def run_record_violations(record: Mapping[str, object]) -> list[str]:
+    """How a run record differs from ``RUN_RECORD_FIELDS`` (empty: it keeps the contract)."""
+    declared = [f.name for f in RUN_RECORD_FIELDS]
+    problems = [f"{RUN_RECORD}: {name} is missing" for name in declared if name not in record]
+    problems += [f"{RUN_RECORD}: {name} is not declared" for name in record if name not in declared]
+    if record.get("outcome") not in (SUCCEEDED, FAILED):
+        problems.append(f"{RUN_RECORD}: outcome is {record.get('outcome')!r}")
+    for name in ("started_at", "finished_at"):
+        try:
+            datetime.fromisoformat(str(record.get(name)))
+        except ValueError:
+            problems.append(f"{RUN_RECORD}: {name} is not an ISO 8601 time")
+    return problems

@@ -82,3 +82,21 @@ def feature_value(value: object) -> str:
         number = float(value)
         return f"{number:,.0f}" if abs(number) >= 100 else f"{number:.3g}"
     return str(value)
+
+
+# A warehouse layer, for readers: where a table sits in the pipeline.
+LAYER_WORDS = {"staging": "cleaned input", "intermediate": "working table", "raw": "as landed"}
+TABLE_PREFIXES = ("fct_", "dim_", "stg_", "int_")
+
+
+def table_label(asset: object) -> str:
+    """A table (a Dagster asset key or a published name) for readers:
+    'marts/fct_campaign_summary' -> 'Campaign summary', 'staging/stg_twitter__tweets' ->
+    'Twitter tweets (cleaned input)', 'ml/account_bot_scores' -> 'Account bot scores'."""
+    parts = str(asset).replace(".", "/").split("/")
+    name, layer = parts[-1], parts[0] if len(parts) > 1 else ""
+    for prefix in TABLE_PREFIXES:
+        name = name.removeprefix(prefix)
+    words = " ".join(name.replace("__", " ").replace("_", " ").split())
+    label = words[:1].upper() + words[1:]
+    return f"{label} ({LAYER_WORDS[layer]})" if layer in LAYER_WORDS else label

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, TextIO
 from botwatch import paths, snapshot
 from orchestration import run_console, run_records, workspace
 from orchestration.dagster_home import prepare_dagster_home
-from orchestration.run_report import ErrorChain, StepTracker, failure_lines
+from orchestration.run_report import ErrorChain, StepTracker, failure_lines, user_error
 
 if TYPE_CHECKING:
     from dagster import DagsterInstance, JobDefinition
@@ -147,6 +147,8 @@ class RunWatcher(threading.Thread):
         self.tracker = StepTracker()
         self.failures: dict[str, list[ErrorChain]] = {}
         self.run_failure: str | None = None
+        # (step, what the check verifies) of each blocking check that failed, for the run record
+        self.failed_blocking_checks: list[tuple[str, str]] = []
         self._stop_requested = threading.Event()
         self._cursor: str | None = None
         self._bars: dict[str, object] = {}
@@ -215,6 +217,8 @@ class RunWatcher(threading.Thread):
             evaluation = event.event_specific_data
             blocking = evaluation.blocking if evaluation.blocking is not None else False
             self.tracker.checked(step, evaluation.check_name, evaluation.passed, blocking)
+            if blocking and not evaluation.passed:
+                self.failed_blocking_checks.append((step, self._check_words(evaluation)))
             self._advance(step)
         elif kind in (E.STEP_SUCCESS, E.STEP_FAILURE, E.STEP_SKIPPED):
             bar = self._bars.pop(step, None)
@@ -229,6 +233,16 @@ class RunWatcher(threading.Thread):
                 self.tracker.finished(step, entry.timestamp, outcome)
         elif kind == E.RUN_FAILURE:
             self.run_failure = entry.user_message
+
+    def _check_words(self, evaluation) -> str:
+        from dagster import AssetCheckKey
+
+        key = AssetCheckKey(evaluation.asset_key, evaluation.check_name)
+        try:
+            spec = self.job.asset_layer.asset_graph.get_check_spec(key)
+        except Exception:  # a check outside the job's graph: its name is all there is
+            return evaluation.check_name
+        return spec.description or evaluation.check_name
 
     def _advance(self, step: str) -> None:
         bar = self._bars.get(step)
@@ -248,6 +262,31 @@ def error_chain(error) -> list[ErrorChain]:
 class RunOutcome:
     success: bool
     failure_lines: list[str]
+    run_id: str | None = None
+    failed_step: str | None = None  # in words (run_records.step_words)
+    message: str | None = None  # in plain words, for the app
+
+
+def failure_for_readers(watcher: RunWatcher) -> tuple[str, str]:
+    """(step, message) of a failed run in words: a failed blocking check says what it verifies;
+    a failed step, its error's first sentence."""
+    if watcher.failed_blocking_checks:
+        step, words = watcher.failed_blocking_checks[0]
+        more = len(watcher.failed_blocking_checks) - 1
+        others = f" (and {more} other check{'s' if more != 1 else ''})" if more else ""
+        return run_records.step_words(step), (
+            f"A data-quality check failed{others}: {words.rstrip('.')}. Nothing that depends on "
+            "it was rebuilt, and this app keeps showing the last good snapshot."
+        )
+    for step, chain in watcher.failures.items():
+        error = user_error(chain)
+        if error is not None:
+            return run_records.step_words(step), run_records.error_words(
+                error.cls_name, error.message
+            )
+    return run_records.PREPARING, run_records.first_sentence(
+        watcher.run_failure or "The run failed before its first step."
+    )
 
 
 def materialize_all(log_path: Path) -> RunOutcome:
@@ -311,7 +350,44 @@ def materialize_all(log_path: Path) -> RunOutcome:
         lines.append(f"✗ The run failed: {watcher.run_failure or 'see the full log'}")
     if watcher.tracker.skipped:
         lines.append(f"  {len(watcher.tracker.skipped)} step(s) skipped after the failure")
-    return RunOutcome(result.success, lines)
+    if result.success:
+        return RunOutcome(True, lines, run_id)
+    step, message = failure_for_readers(watcher)
+    return RunOutcome(False, lines, run_id, step, message)
+
+
+def published_by(run_id: str | None) -> str | None:
+    """The id of the snapshot in force when run ``run_id`` published it, else None."""
+    folder = snapshot.current_dir(paths.publish_dir())
+    if folder is None or run_id is None:
+        return None
+    manifest = snapshot.read_manifest(folder)
+    return manifest.get("snapshot_id") if manifest.get("run_id") == run_id else None
+
+
+def record_run(
+    started_at: datetime,
+    *,
+    failed_step: str | None = None,
+    message: str | None = None,
+    run_id: str | None = None,
+) -> None:
+    """Write the run's record beside the snapshot; a record that cannot be written must not hide
+    the run's own outcome (it is said in the full log)."""
+    try:
+        run_records.write_run_record(
+            paths.publish_dir(),
+            run_records.run_record(
+                started_at,
+                datetime.now(UTC),
+                paths.collection(),
+                failed_step=failed_step,
+                message=message,
+                published_snapshot=published_by(run_id),
+            ),
+        )
+    except Exception as error:
+        print(f"the run record could not be written: {error!r}", file=sys.stderr)
 
 
 def summary_lines() -> list[str]:
@@ -358,6 +434,7 @@ def main() -> None:
         flush=True,
     )
     began = time.monotonic()
+    started_at = datetime.now(UTC)
     warehouse = paths.warehouse_path()
     try:
         with (
@@ -370,6 +447,8 @@ def main() -> None:
             finally:
                 run_console.set_terminal(None)
     except (workspace.WorkspaceError, NothingToRun) as error:
+        if not isinstance(error, workspace.WarehouseInUse):  # that run writes its own record
+            record_run(started_at, failed_step=run_records.PREPARING, message=str(error))
         print(f"✗ {error}", file=sys.stderr)
         sys.exit(2)
     except Exception as error:
@@ -377,6 +456,11 @@ def main() -> None:
             import traceback
 
             traceback.print_exc(file=log)
+        record_run(
+            started_at,
+            failed_step=run_records.PREPARING,
+            message=run_records.first_sentence(str(error)) or type(error).__name__,
+        )
         print(
             f"✗ {type(error).__name__}: {error}\n  full log: {log_path}\n  what to do: fix what "
             "the message says and run `make run` again; the app keeps the last good snapshot.",
@@ -384,6 +468,12 @@ def main() -> None:
         )
         sys.exit(1)
     elapsed = time.monotonic() - began
+    record_run(
+        started_at,
+        failed_step=outcome.failed_step,
+        message=outcome.message,
+        run_id=outcome.run_id,
+    )
     if outcome.success:
         print(f"Run succeeded in {elapsed:.0f} s.")
         print("\n".join(summary_lines()))

@@ -320,3 +320,31 @@ def test_the_html_is_made_for_phones_and_offline():
     assert "@media (max-width:600px)" in html
     assert html.count('<div class="table"><table>') == html.count("<table>")
     assert "max-width:100%" in html  # charts shrink to the screen
+
+
+def test_each_headline_number_links_to_the_accounts_behind_it():
+    summary, tables = report_inputs()
+    tables["bot_promoters"] = pd.DataFrame(
+        {
+            "user_id": ["7", "8"],
+            "screen_name": ["quiet_bot", None],
+            "tweets": [3, 9],
+            "active_days": [1, 2],
+            "bot_score": [0.91, 0.8],
+            "first_tweet_at": pd.to_datetime(["2017-05-05 19:00", "2017-05-05 20:00"]),
+            "last_tweet_at": pd.to_datetime(["2017-05-06 19:00", "2017-05-06 20:00"]),
+        }
+    )
+    markdown, html = render_report(CAMPAIGN, summary, tables, RUN_DATE)
+    headline = {row[0]: row[2] for row in table_after(markdown, "Headline")[1:]}
+    to_bots = "[The bot promoters](#the-bot-promoters)"
+    assert headline["Bot share among promoters, estimated"] == to_bots
+    assert headline["Bot share among promoters, counted"] == to_bots
+    assert headline["Coordinated groups"] == "[The groups](#coordinated-groups)"
+    for anchor in ("the-bot-promoters", "reused-bots", "coordinated-groups"):
+        assert f'<h2 id="{anchor}">' in html, anchor
+    promoters = table_after(markdown, "The bot promoters")
+    assert promoters[0][0] == "Account"
+    # the most active first; an account without a screen name is shown by its id
+    assert promoters[1][0] == "[8](https://x.com/i/user/8)"
+    assert promoters[2][0] == "[@quiet_bot](https://x.com/i/user/7)"

@@ -79,8 +79,9 @@ def test_overview_first_screen_has_the_headline_with_interval_and_method(
     assert shown["Bot share, counted"] == fmt.percent(expected["counted"])
     assert shown["Bot share, estimated"] == fmt.percent(expected["estimated"])
     words = texts(app)
-    assert f"Counted: {expected['interval']}" in words
-    assert "Estimated:" in words and "adjusted classify-and-count" in words.lower()
+    assert f"Counted **{expected['interval']}**" in words
+    assert "Estimated **" in words and "adjusted classify-and-count" in words.lower()
+    assert "Bots reused from an earlier campaign" in words and "Accounts acting together" in words
     assert app.query_params["campaign"] == campaign_id
     # hours, languages, threshold curve, creation cohorts
     assert len(app.get("vega_lite_chart")) == 4

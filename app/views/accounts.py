@@ -6,15 +6,21 @@ import streamlit as st
 
 from app import charts, queries, ui
 from app import format as fmt
+from botwatch import readable
 
 ACCOUNT_KEY = "account"
+APPLIED_KEY = "_account_from_url"
 
 snap = ui.snapshot()
 campaign_id = ui.selected_campaign()
 st.title("Accounts")
 
-if "account_query" not in st.session_state:
-    st.session_state["account_query"] = ui.query_param(ACCOUNT_KEY) or ""
+# A link to this page with ?account= (a deep link, a shortcut of a list) shows that account,
+# also when this page was opened before in the session; the box keeps what is typed in it.
+wanted = ui.query_param(ACCOUNT_KEY) or ""
+if st.session_state.get(APPLIED_KEY) != wanted:
+    st.session_state["account_query"] = wanted
+    st.session_state[APPLIED_KEY] = wanted
 text = ui.clean_input(
     st.text_input(
         "Search an account",
@@ -24,6 +30,7 @@ text = ui.clean_input(
     )
 )
 
+st.session_state[APPLIED_KEY] = text
 if text:
     st.query_params[ACCOUNT_KEY] = text
     found = queries.find_accounts(snap, text)
@@ -77,7 +84,8 @@ if user_id is not None:
         facts[3].metric("Tweets collected", fmt.count(profile.get("tweets_collected")))
         missing = profile.get("missing_fields")
         if missing is not None and len(missing):
-            st.caption(f"Absent from the profile (imputed): {', '.join(missing)}")
+            absent = ", ".join(readable.feature_label(field).lower() for field in missing)
+            st.caption(f"Absent from the profile (imputed): {absent}")
 
     reasons = queries.reasons(profile.get("top_reasons"))
     left, right = st.columns(2)
@@ -139,6 +147,7 @@ with active:
     if bots.empty:
         st.info("No bot promoted this campaign in this snapshot.")
     else:
+        ui.account_shortcuts(bots, campaign_id, "most active bot promoters")
         ui.downloadable_table(
             ui.account_link(bots, campaign_id),
             f"most active bots {campaign_id}",

@@ -76,6 +76,7 @@ else:
         f"{fmt.count(len(nodes))} accounts, {fmt.count(len(edges))} links (similarity of their "
         "activity). Red: classified bots; blue: classified humans; grey: unscored."
     )
+    ui.account_shortcuts(nodes, campaign_id, f"members of {group['group_label']}")
     ui.downloadable_table(
         ui.account_link(nodes, campaign_id),
         f"members of {group['group_label']}",

@@ -1,4 +1,5 @@
-"""Data quality: the last checks, what was quarantined and why, and what the stream missed."""
+"""Data quality: the last pipeline run (also a failed one), the checks behind the snapshot, what
+was quarantined and why, and what the stream missed."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ import streamlit as st
 
 from app import charts, queries, ui
 from app import format as fmt
-from botwatch import published
+from botwatch import published, readable
 
+SEVERITY_WORDS = {"ERROR": "Blocks publishing", "WARN": "Reported only"}
 snap = ui.snapshot()
 st.title("Data quality")
 
-st.subheader("Checks of the last run")
+st.subheader("The last pipeline run")
+ui.last_run(snap)
+
+st.subheader("Checks behind this snapshot")
 checks = queries.quality_checks(snap)
 if checks.empty:
     st.info("No check result was recorded for this snapshot.")
@@ -28,16 +33,20 @@ else:
         st.error(f"{len(failed)} check(s) failed in the last run: see the first rows below.")
     else:
         st.success("Every evaluated check passed.")
+    shown = checks.assign(
+        asset=checks["asset"].map(readable.table_label),
+        severity=checks["severity"].map(SEVERITY_WORDS).fillna(checks["severity"]),
+        description=checks["description"].fillna("Not described"),
+    )
     ui.downloadable_table(
-        checks[["passed", "asset", "check_name", "description", "severity", "evaluated_at"]],
+        shown[["passed", "asset", "description", "severity", "evaluated_at"]],
         "quality checks",
         column_config={
             "passed": "Passed",
             "asset": "Table checked",
-            "check_name": "Check",
             "description": st.column_config.TextColumn("What it verifies", width="large"),
             "severity": st.column_config.TextColumn(
-                "Severity", help="ERROR stops publishing; WARN is reported only"
+                "When it fails", help="A blocking check stops publishing; the others are reported"
             ),
             "evaluated_at": st.column_config.DatetimeColumn(
                 "Evaluated (UTC)", format="YYYY-MM-DD HH:mm"
@@ -80,12 +89,12 @@ else:
     )
 
 st.subheader("Tables in this snapshot")
-st.caption("What each published table holds (declared in botwatch/published.py) and its rows.")
+st.caption("What each published table holds, and its rows.")
 rows = snap.manifest.get("tables") or {}
 st.dataframe(
     pd.DataFrame(
         [
-            {"table": name, "meaning": table.meaning, "rows": rows.get(name)}
+            {"table": readable.table_label(name), "meaning": table.meaning, "rows": rows.get(name)}
             for name, table in published.tables().items()
         ]
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import charts, queries, ui
+from app import charts, headline, queries, ui
 from app import format as fmt
 from botwatch import readable
 
@@ -65,29 +65,14 @@ row[4].metric(
     fmt.percent(interval.get("adjusted_estimate")),
     help=estimated if interval.get("adjusted_estimate") is not None else None,
 )
-if interval:
-    lines = [
-        f"**Counted: {counted}** — the share of the {fmt.count(interval.get('scored_promoters'))} "
-        f"scored promoters whose bot score is at least {fmt.score(threshold)} (interval: "
-        "bootstrap over promoters).",
-    ]
-    if interval.get("adjusted_estimate") is not None:
-        lines.append(
-            f"**Estimated: {estimated}** — {interval.get('adjusted_method')}: the count corrected "
-            "for the classifier's error rates measured on accounts it was not trained on (the "
-            "interval includes their uncertainty). The better figure for how many bots there are."
-        )
-    elif interval.get("adjusted_note"):
-        lines.append(f"No estimated share: {interval['adjusted_note']}")
-    st.markdown("  \n".join(lines))
-else:
-    st.caption("No promoter of this campaign was scored, so there is no bot share.")
-st.page_link(
-    "views/accounts.py",
-    label="The bot promoters, most active first (Accounts)",
-    icon=":material/arrow_forward:",
-    query_params={"campaign": campaign_id},
-)
+findings = st.columns(3)
+with findings[0].container(border=True):
+    headline.bot_share(interval, summary, campaign_id)
+with findings[1].container(border=True):
+    names = dict(queries.campaigns(snap)[["campaign_id", "name"]].itertuples(index=False))
+    headline.reused_bots(queries.reuse_summary(snap, campaign_id), names, campaign_id)
+with findings[2].container(border=True):
+    headline.coordination(queries.coordination_summary(snap, campaign_id), campaign_id)
 
 row = st.columns(4)
 row[0].metric(

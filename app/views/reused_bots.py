@@ -66,6 +66,7 @@ bots = queries.reused_bots(snap, campaign_id)
 if bots.empty:
     st.info("None of the reused accounts has the evidence of a reused bot.")
 else:
+    ui.account_shortcuts(bots, campaign_id, "reused bots")
     ui.downloadable_table(
         ui.account_link(bots, campaign_id).drop(columns=["user_id"]),
         f"reused bots {campaign_id}",

@@ -73,6 +73,23 @@ def measure(publish_dir: Path, source: str, runs: int) -> dict:
             timings = [visit(browser, url) for _ in range(runs)]
             search = search_seconds(browser, url, account)
         browser.close()
+    return report(folder, manifest, source, server_start, timings, search)
+
+
+def render_seconds(publish_dir: Path, runs: int) -> list[float]:
+    """Seconds to the first render of ``runs`` visits of the app's home page (the first cold),
+    whatever it shows (with nothing published: the page that says so)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        with running_app(publish_dir) as url:
+            seconds = [visit(browser, url)[0] for _ in range(runs)]
+        browser.close()
+    return seconds
+
+
+def report(folder, manifest, source, server_start, timings, search) -> dict:
     tables = manifest.get("tables", {})
     return {
         "benchmark": "app_first_render",

@@ -20,7 +20,9 @@ from dagster_dbt import (
 from dagster_duckdb import DuckDBResource
 from dagster_shared import record as dg_record
 
+from orchestration import ownership
 from orchestration.dbt_project import botwatch_dbt_project
+from orchestration.defs.dbt.metadata import with_table_metadata
 from orchestration.engines import DuckDBEngine
 
 MARTS = "config.schema:marts"
@@ -66,7 +68,20 @@ def dbt_test_description(node: Mapping[str, Any]) -> str:
 
 class BotwatchTranslator(DagsterDbtTranslator):
     """Groups dbt assets by layer (staging, intermediate, marts); seeds join the staging group;
-    every dbt test check says what it verifies."""
+    every dbt asset and test has an owner, every test check says what it verifies, the marts
+    say how fresh they are expected to be."""
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: Any
+    ) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest.get("nodes", {}).get(unique_id, {})
+        if node.get("resource_type") == "model" and "marts" in node.get("fqn", []):
+            return spec.replace_attributes(freshness_policy=ownership.MARTS_FRESHNESS)
+        return spec
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return [ownership.DATA_TEAM]
 
     def get_asset_check_spec(
         self,
@@ -76,10 +91,14 @@ class BotwatchTranslator(DagsterDbtTranslator):
         project: Any,
     ) -> dg.AssetCheckSpec | None:
         spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
-        if spec is None or spec.description:
+        if spec is None:
             return spec
         node = manifest.get("nodes", {}).get(unique_id, {})
-        return dg_record.replace(spec, description=dbt_test_description(node))
+        return dg_record.replace(
+            spec,
+            description=spec.description or dbt_test_description(node),
+            metadata={**spec.metadata, **ownership.check_metadata(ownership.DATA_TEAM)},
+        )
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
@@ -140,7 +159,7 @@ def _build(
     if handed:
         context.log.info(f"handed to dbt as Parquet: {handed}")
     invocation = dbt.cli(["build"], context=context)
-    yield from invocation.stream()
+    yield from with_table_metadata(invocation)
     taken = sql_engine.take_back_from_dbt(warehouse)
     if taken:
         context.log.info(f"dbt's tables read back into the warehouse: {len(taken)}")

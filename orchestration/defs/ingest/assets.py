@@ -19,7 +19,7 @@ from ingest import (
     recorded_files,
     retire_files,
 )
-from orchestration import run_console
+from orchestration import ownership, run_console
 from orchestration.defs.resources import BotwatchSettings
 from orchestration.partitions import landing_files
 
@@ -42,7 +42,9 @@ def rejected_share(report: IngestReport) -> float:
         dg.AssetCheckSpec(
             "rejected_share_below_threshold",
             asset=RAW_TWEETS,
-            description=f"Warns when over {REJECTED_SHARE_WARNING:.0%} of a file's records fail.",
+            description=f"Warns when over {REJECTED_SHARE_WARNING:.0%} of a file's records fail "
+            "to read (they are quarantined in raw.rejected_records with the reason).",
+            metadata=ownership.check_metadata(ownership.DATA_TEAM),
         )
     ],
     description="Landing files (v1.1 lines or arrays, v2 pages, gzip or not) ingested into "

@@ -10,6 +10,7 @@ import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from orchestration import ownership
 from orchestration.defs.ml.handoff import BOT_CLASSIFIER
 from orchestration.snapshot_writer import evaluation_table
 
@@ -68,6 +69,7 @@ def classifier_outcome(
     f"{MIN_HELD_OUT_AUC} and a Brier score <= {MAX_HELD_OUT_BRIER} (calibrated scores) in every "
     "held-out test of ml.classifier_evaluation; the figures are numeric metadata, plotted run "
     "after run.",
+    metadata=ownership.check_metadata(ownership.MODEL_TEAM),
 )
 def held_out_auc_and_calibration(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     with duckdb.get_connection() as con:

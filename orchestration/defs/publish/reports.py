@@ -16,6 +16,9 @@ from orchestration.defs.resources import BotwatchSettings
 REPORT_SQL = {
     "hourly": "SELECT * FROM fct_campaign_activity_hourly WHERE campaign_id = $campaign",
     "events": "SELECT * FROM campaign_events WHERE campaign_id = $campaign ORDER BY event_at",
+    "bot_promoters": "SELECT a.*, d.screen_name FROM fct_account_campaign_activity AS a "
+    "LEFT JOIN dim_accounts AS d USING (user_id) "
+    "WHERE a.campaign_id = $campaign AND a.account_class = 'bot'",
     "languages": "SELECT * FROM fct_campaign_languages WHERE campaign_id = $campaign",
     "threshold_curve": "SELECT * FROM fct_promoter_threshold_sensitivity "
     "WHERE campaign_id = $campaign ORDER BY threshold",

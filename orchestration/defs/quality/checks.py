@@ -7,11 +7,14 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
 
+from orchestration import ownership
 from orchestration.defs.dbt.assets import dbt_marts
 from orchestration.defs.ingest.assets import RAW_TWEETS
 from orchestration.defs.ml.assets import account_bot_scores
 from quality import suites
 from quality.suites import MIN_PROMOTERS_FOR_SHARE_CHECK
+
+OWNED = ownership.check_metadata(ownership.DATA_TEAM)
 
 
 def _result(outcome: suites.SuiteResult) -> dg.AssetCheckResult:
@@ -22,7 +25,7 @@ def _result(outcome: suites.SuiteResult) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=RAW_TWEETS, blocking=True, name="gx_raw_tweets")
+@dg.asset_check(asset=RAW_TWEETS, blocking=True, name="gx_raw_tweets", metadata=OWNED)
 def gx_raw_tweets(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Ids unique per observation, author present, created_at between Twitter's launch and now,
     lang in ISO 639-1, `und` or Twitter's special codes."""
@@ -35,7 +38,9 @@ def gx_raw_tweets(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     return _result(suites.validate(frame, "raw_tweets", suites.raw_tweets_expectations(now)))
 
 
-@dg.asset_check(asset=account_bot_scores, blocking=True, name="gx_account_bot_scores")
+@dg.asset_check(
+    asset=account_bot_scores, blocking=True, name="gx_account_bot_scores", metadata=OWNED
+)
 def gx_account_bot_scores(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Scores in [0, 1], one per account, a model version, both classes present."""
     with duckdb.get_connection() as con:
@@ -46,7 +51,10 @@ def gx_account_bot_scores(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(
-    asset=get_asset_key_for_model([dbt_marts], "dim_accounts"), blocking=True, name="gx_accounts"
+    asset=get_asset_key_for_model([dbt_marts], "dim_accounts"),
+    blocking=True,
+    name="gx_accounts",
+    metadata=OWNED,
 )
 def gx_accounts(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Counts non-negative, one row per account, created before its first collected tweet."""
@@ -62,6 +70,7 @@ def gx_accounts(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     asset=get_asset_key_for_model([dbt_marts], "fct_campaign_summary"),
     blocking=True,
     name="gx_campaign_summary",
+    metadata=OWNED,
 )
 def gx_campaign_summary(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Bot share among promoters between 1% and 90% in campaigns with enough scored promoters

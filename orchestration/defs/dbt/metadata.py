@@ -1,0 +1,62 @@
+"""Row counts, column schema and column lineage on every dbt asset, fetched from the build.
+
+dagster-dbt fetches them through dbt-duckdb's adapter inside the Dagster process, once the dbt
+subprocess has exited (DuckDB has one writer), with the warehouse opened READ_ONLY. dbt-duckdb
+keeps that handle open after the fetches (``keep_open``), and DuckDB lets a process hold a file
+with one configuration only: every later connection of the run (the classifier, the GX checks,
+publish: read-write) then failed with "Can't open a connection to same database file with a
+different configuration than existing connections". ``release_adapter`` closes the handle when
+the step's events are out, so the rest of the run opens the warehouse as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import dagster as dg
+from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+
+ROW_COUNT = "dagster/row_count"
+
+
+def with_table_metadata(invocation: DbtCliInvocation) -> Iterator[Any]:
+    """The invocation's events; each model's and seed's materialisation carries
+    ``dagster/row_count``, ``dagster/column_schema`` and (from the compiled SQL)
+    ``dagster/column_lineage``."""
+    try:
+        events = invocation.stream().fetch_row_counts().fetch_column_metadata()
+        for event in events:
+            yield with_view_row_count(invocation, event)
+    finally:
+        release_adapter(invocation)
+
+
+def with_view_row_count(invocation: DbtCliInvocation, event: Any) -> Any:
+    """dagster-dbt counts the rows of tables only (a view's count runs its query); the staging
+    views are a deduplication over the raw tables, cheap enough to count after the build."""
+    metadata = getattr(event, "metadata", None) or {}
+    if ROW_COUNT in metadata or "unique_id" not in metadata or invocation.adapter is None:
+        return event
+    if not isinstance(event, dg.Output | dg.AssetMaterialization):
+        return event
+    node = invocation.manifest["nodes"].get(metadata["unique_id"].value) or {}
+    if node.get("config", {}).get("materialized") != "view" or not node.get("relation_name"):
+        return event
+    adapter = invocation.adapter
+    with adapter.connection_named(f"row_count_{node['unique_id']}"):
+        _, table = adapter.execute(f"SELECT count(*) FROM {node['relation_name']}", fetch=True)
+    return event.with_metadata({**metadata, ROW_COUNT: int(table[0][0])})
+
+
+def release_adapter(invocation: DbtCliInvocation) -> None:
+    """Close the warehouse handle that dbt-duckdb's adapter keeps in this process."""
+    adapter = invocation.adapter
+    if adapter is None:
+        return
+    adapter.cleanup_connections()
+    manager = type(adapter.connections)
+    environment = getattr(manager, "_ENV", None)
+    if environment is not None:
+        environment.close()
+    manager.close_all_connections()
