@@ -9,7 +9,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
-from botwatch import paths
+from botwatch import duckdb_settings, paths
 from orchestration import workspace
 from orchestration.dbt_project import botwatch_dbt_project
 
@@ -35,6 +35,7 @@ def build_resources() -> dict[str, object]:
     return {
         "duckdb": WarehouseResource(
             database=str(paths.warehouse_path()),
+            connection_config=duckdb_settings.connection_config(paths.warehouse_path()),
             landing_dir=str(paths.landing_dir()),
             collection=paths.collection(),
         ),

@@ -28,6 +28,7 @@ from analytics.similarity import EDGE_COLUMNS
 from ml import artefact
 from ml.bot_share import estimate_bot_share
 from orchestration.defs.ml.assets import bot_classifier, current_model
+from orchestration.metering import metered
 from orchestration.warehouse import replace_table_from_frame
 
 ANALYTICS_SCHEMA = "analytics"
@@ -74,6 +75,7 @@ def campaign_ids(con) -> list[str]:
     "with a bootstrap interval, and estimated as a quantity by the quantifier the classifier chose "
     "on held-out sources (ml.bot_share), with its own interval.",
 )
+@metered
 def bot_share_intervals(duckdb: DuckDBResource) -> dg.MaterializeResult:
     rows = []
     model = artefact.load(Path(current_model()["path"]))
@@ -158,6 +160,7 @@ def bot_share_intervals(duckdb: DuckDBResource) -> dg.MaterializeResult:
     f"ICWSM 2021): co-retweet similarity ({CO_RETWEET}) and synchronised posting ({SYNC}), "
     "strongest edges kept, connected components.",
 )
+@metered
 def coordinated_accounts(duckdb: DuckDBResource) -> dg.MaterializeResult:
     edges, members, groups = [], [], []
     with duckdb.get_connection() as con:

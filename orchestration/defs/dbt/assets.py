@@ -20,6 +20,7 @@ from dagster_dbt import (
 from dagster_shared import record as dg_record
 
 from orchestration.dbt_project import botwatch_dbt_project
+from orchestration.metering import with_step_figures
 
 MARTS = "config.schema:marts"
 LAYERS = ("staging", "intermediate", "marts")
@@ -105,7 +106,7 @@ translator = BotwatchTranslator(
 )
 def dbt_staging_and_intermediate(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     invocation = dbt.cli(["build"], context=context)
-    yield from invocation.stream()
+    yield from with_step_figures(invocation.stream(), context.op_execution_context.op.name)
     keep_partial_parse(invocation.target_path, _target_dir())
     prune_run_targets(_target_dir(), context.op_execution_context.op.name)
 
@@ -118,7 +119,7 @@ def dbt_staging_and_intermediate(context: dg.AssetExecutionContext, dbt: DbtCliR
 )
 def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     invocation = dbt.cli(["build"], context=context)
-    yield from invocation.stream()
+    yield from with_step_figures(invocation.stream(), context.op_execution_context.op.name)
     keep_partial_parse(invocation.target_path, _target_dir())
     prune_run_targets(_target_dir(), context.op_execution_context.op.name)
 

@@ -18,6 +18,7 @@ from botwatch.schema import (
 )
 from ml import artefact, datasets, evaluate, score, train
 from ml.features import FEATURE_SETS
+from orchestration.metering import metered
 from orchestration.warehouse import replace_table, replace_table_from_frame
 
 CURRENT_MODEL_POINTER = "current.json"
@@ -30,6 +31,7 @@ CURRENT_MODEL_POINTER = "current.json"
     description="Accounts labelled bot or human, loaded from the datasets in BOTWATCH_LABELLED "
     "(the simulator's labelled set when unset).",
 )
+@metered
 def labelled_accounts(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource
 ) -> dg.MaterializeResult:
@@ -94,6 +96,7 @@ def feature_set() -> str:
     "accounts, saved with skops under a content-hash name with its model card; its evaluation "
     "(leave-one-dataset-out when there are several datasets) goes to ml.classifier_evaluation.",
 )
+@metered
 def bot_classifier(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource
 ) -> dg.MaterializeResult:
@@ -133,6 +136,7 @@ def bot_classifier(
         "feature_set": chosen,
         **{f"threshold_{name}": float(m.threshold) for name, m in model.models.items()},
         "training_accounts": len(frame),
+        "rows_in": len(frame),
         "field_sets": model.summary["field_sets"],
         **{
             f"held_out_auc_{name}": float(m.cv_metrics["oof_auc"])
@@ -186,6 +190,7 @@ def current_model() -> dict[str, str]:
     kinds={"scikitlearn", "duckdb"},
     description="Bot score, label, model version and top reasons for every account seen.",
 )
+@metered
 def account_bot_scores(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource
 ) -> dg.MaterializeResult:
@@ -202,6 +207,7 @@ def account_bot_scores(
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": len(scores),
+            "rows_in": len(profiles),
             "model_version": version,
             "bots": int(scores["is_bot"].sum()),
             "bot_share": float(scores["is_bot"].mean()) if len(scores) else 0.0,

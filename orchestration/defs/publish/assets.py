@@ -17,6 +17,7 @@ from orchestration.defs.analytics.assets import (
 )
 from orchestration.defs.dbt.assets import dbt_marts
 from orchestration.defs.ml.assets import bot_classifier, current_model
+from orchestration.metering import metered
 from orchestration.snapshot_writer import evaluation_table, write_snapshot_database
 
 # The quarantine, summed for the data-quality page (the rows themselves stay in the warehouse).
@@ -119,6 +120,7 @@ def write_campaign_networks(con, out_dir: Path) -> list[Path]:
     "to a new folder of BOTWATCH_PUBLISH_DIR and made current atomically (the app never opens "
     "the warehouse).",
 )
+@metered
 def published_snapshot(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource
 ) -> dg.MaterializeResult:
