@@ -12,6 +12,7 @@ BENCHMARKS = (
     "bench.scoring",
     "bench.coordination",
     "bench.dbt_build",
+    "bench.pipeline",  # the whole pipeline on BENCH_TWEETS (default 1M): the longest, last
 )
 
 
