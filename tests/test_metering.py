@@ -56,3 +56,33 @@ def test_the_default_bound_is_a_quarter_of_the_machine(monkeypatch) -> None:
     monkeypatch.delenv(duckdb_settings.MEMORY_LIMIT_VARIABLE, raising=False)
     expected = int(duckdb_settings.machine_memory_bytes() * 0.25) // MIB
     assert duckdb_settings.memory_limit() == f"{expected}MiB"
+
+
+def test_a_real_runs_assets_record_their_figures(pipeline_snapshot) -> None:
+    from dagster import AssetKey, DagsterInstance
+    from dagster._core.instance.ref import InstanceRef
+
+    home = pipeline_snapshot.env["DAGSTER_HOME"]
+    keys = [
+        AssetKey(["raw_tweets"]),
+        AssetKey(["ml", "account_bot_scores"]),
+        AssetKey(["published_snapshot"]),
+        AssetKey(["staging", "stg_twitter__tweets"]),
+        AssetKey(["marts", "dim_accounts"]),
+    ]
+    with DagsterInstance.from_ref(InstanceRef.from_dir(home)) as instance:
+        latest = {key: instance.get_latest_materialization_event(key) for key in keys}
+    for key, event in latest.items():
+        metadata = event.asset_materialization.metadata
+        assert metadata["peak_rss_mib"].value > 0, key
+        assert metadata["wall_seconds"].value >= 0, key
+    scores = latest[AssetKey(["ml", "account_bot_scores"])].asset_materialization.metadata
+    assert scores["rows_out"].value == scores["dagster/row_count"].value > 0
+    with duckdb.connect(str(pipeline_snapshot.warehouse), read_only=True) as con:
+        (rows,) = con.execute(
+            "SELECT (SELECT count(*) FROM raw.tweets) "
+            "+ (SELECT count(*) FROM raw.user_observations)"
+        ).fetchall()[0]
+    # every partition of the one-run backfill carries the run's figures: all it wrote
+    ingest = latest[AssetKey(["raw_tweets"])].asset_materialization.metadata
+    assert ingest["rows_out"].value == rows
