@@ -63,9 +63,11 @@ def test_injected_defects_are_counted_exactly_and_named_by_id(warehouse) -> None
 def test_gx_on_the_sample_names_the_bad_rows(warehouse) -> None:
     warehouse.execute("UPDATE raw.tweets SET lang = 'xx' WHERE tweet_id IN "
                       "(SELECT tweet_id FROM raw.tweets ORDER BY tweet_id LIMIT 2)")  # fmt: skip
-    sample = warehouse.sql(
-        suites.sample_sql("raw.tweets", suites.RAW_TWEET_SAMPLE_COLUMNS, rows=10**9)
+    (rows,) = warehouse.execute("SELECT count(*) FROM raw.tweets").fetchall()[0]
+    sample = warehouse.sql(  # the whole table: the sample must hold the two bad rows
+        suites.sample_sql("raw.tweets", suites.RAW_TWEET_SAMPLE_COLUMNS, rows=rows)
     ).df()
+    assert len(sample) == rows
     result = suites.validate(
         sample, "raw_tweets", suites.raw_tweets_sample_expectations(NOW), "tweet_id"
     )
