@@ -140,8 +140,9 @@ def stages(dagster_home: str, started_at: float) -> list[dict]:
         for key in ("peak_rss_mib", "step_peak_rss_mib"):
             if key in metadata:
                 step["peak_rss_mib"] = max(step["peak_rss_mib"], float(metadata[key].value))
-        if "rows_out" in metadata:
-            step["rows_out"] = step.get("rows_out", 0) + int(metadata["rows_out"].value)
+        if "rows_out" in metadata:  # per asset: a partitioned one repeats it for each partition
+            asset = event.step_materialization_data.materialization.asset_key
+            step.setdefault("rows_by_asset", {})[asset] = int(metadata["rows_out"].value)
     timed = sorted(
         (s for s in steps.values() if "start" in s and "end" in s), key=lambda s: s["start"]
     )
@@ -154,8 +155,8 @@ def stages(dagster_home: str, started_at: float) -> list[dict]:
     for step in timed:
         row = {"stage": step["stage"], "seconds": round(step["end"] - step["start"], 1)}
         row["peak_rss_mib"] = step["peak_rss_mib"] or None
-        if "rows_out" in step:
-            row["rows_out"] = step["rows_out"]
+        if "rows_by_asset" in step:
+            row["rows_out"] = sum(step["rows_by_asset"].values())
         table.append(row)
     return table
 
