@@ -14,6 +14,7 @@ BENCHMARKS = (
     "bench.dbt_build",
     "bench.dbt_engines",
     "bench.app_first_render",
+    "bench.pipeline",  # the whole pipeline on BENCH_TWEETS (default 1M): the longest, last
 )
 
 

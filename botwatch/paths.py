@@ -25,6 +25,8 @@ import shlex
 import sys
 from pathlib import Path
 
+from botwatch import duckdb_settings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -158,6 +160,8 @@ def export_defaults() -> None:
     first-hand, so a child never derives another one from the exported landing folder."""
     for variable, value in resolved_environment().items():
         os.environ.setdefault(variable, value)
+    # dbt's profile reads DuckDB's memory bound from here (its temp folder follows the warehouse).
+    os.environ.setdefault(duckdb_settings.MEMORY_LIMIT_VARIABLE, duckdb_settings.memory_limit())
 
 
 def labelled_datasets() -> list[Path]:

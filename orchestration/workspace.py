@@ -21,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from botwatch import duckdb_settings
+
 META_SCHEMA = "botwatch_meta"
 ORIGIN_TABLE = f"{META_SCHEMA}.workspace"
 _DUCKDB_LOCK_HOLDER = re.compile(
@@ -134,7 +136,7 @@ def open_warehouse(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection, DuckDB's errors opening it turned into ``WorkspaceError``."""
     Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(warehouse))
+        con = duckdb.connect(str(warehouse), config=duckdb_settings.connection_config(warehouse))
     except duckdb.Error as error:
         readable = readable_duckdb_error(error, Path(warehouse))
         if readable is None:

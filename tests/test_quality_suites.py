@@ -84,9 +84,18 @@ def test_accounts_suite_rejects_an_account_tweeting_before_it_existed() -> None:
             "listed_count": [0, 0],
             "account_created_at": pd.to_datetime(["2016-01-01", "2017-06-01"]),
             "first_tweet_at": pd.to_datetime(["2017-05-05", "2017-05-05"]),
+            "quarantine_reason": [None, None],
         }
     )
-    result = suites.validate(accounts, "accounts", suites.accounts_expectations())
+    result = suites.validate(accounts, "accounts", suites.accounts_expectations(), "user_id")
     assert [f["expectation"] for f in result.failed] == [
         "expect_column_pair_values_a_to_be_greater_than_b"
     ]
+    assert result.failed[0]["what"].startswith(
+        "expected first_tweet_at at or after account_created_at: 1 of 2 rows (50.00%) do not; "
+        "e.g. 2 ("
+    )
+    quarantined = accounts.assign(
+        quarantine_reason=[None, suites.QUARANTINE_CREATED_AFTER_FIRST_TWEET]
+    )
+    assert suites.validate(quarantined, "accounts", suites.accounts_expectations()).passed

@@ -10,7 +10,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
-from botwatch import engine, paths
+from botwatch import duckdb_settings, engine, paths
 from ml.features import imposed_features
 from orchestration import workspace
 from orchestration.dbt_project import botwatch_dbt_project
@@ -96,6 +96,7 @@ def build_resources(settings: BotwatchSettings | None = None) -> dict[str, objec
         "sql_engine": SQL_ENGINES[engine.engine()](),
         "duckdb": WarehouseResource(
             database=settings.warehouse,
+            connection_config=duckdb_settings.connection_config(Path(settings.warehouse)),
             landing_dir=settings.landing_dir,
             collection=settings.collection,
         ),

@@ -106,7 +106,12 @@ select
     scores.model_version,
     scores.field_set,
     scores.top_reasons,
-    scores.missing_fields
+    scores.missing_fields,
+    -- Quarantined, not dropped: flagged with the reason, counted by the gx_accounts check.
+    case
+        when profiles.account_created_at > tweeting.first_tweet_at
+            then 'account created after its first collected tweet'
+    end as quarantine_reason
 from accounts
 left join profiles on accounts.user_id = profiles.user_id
 left join tweeting on accounts.user_id = tweeting.user_id

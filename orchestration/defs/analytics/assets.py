@@ -29,6 +29,7 @@ from ml.bot_share import CONFIDENCE, estimate_bot_share
 from orchestration.defs.dbt.assets import dbt_marts
 from orchestration.defs.ml.assets import bot_classifier
 from orchestration.defs.ml.handoff import load_trained_classifier
+from orchestration.metering import metered
 from orchestration.warehouse import replace_table_from_frame
 
 ANALYTICS_SCHEMA = "analytics"
@@ -74,6 +75,7 @@ def campaign_ids(con) -> list[str]:
     "with a bootstrap interval, and estimated as a quantity by the quantifier the classifier chose "
     "on held-out sources (ml.bot_share), with its own interval.",
 )
+@metered
 def bot_share_intervals(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource
 ) -> dg.MaterializeResult:
@@ -160,6 +162,7 @@ def bot_share_intervals(
     f"ICWSM 2021): co-retweet similarity ({CO_RETWEET}) and synchronised posting ({SYNC}), "
     "strongest edges kept, connected components.",
 )
+@metered
 def coordinated_accounts(duckdb: DuckDBResource) -> dg.MaterializeResult:
     edges, members, groups = [], [], []
     with duckdb.get_connection() as con:

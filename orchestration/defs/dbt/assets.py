@@ -24,6 +24,7 @@ from orchestration import ownership
 from orchestration.dbt_project import botwatch_dbt_project
 from orchestration.defs.dbt.metadata import with_table_metadata
 from orchestration.engines import DuckDBEngine
+from orchestration.metering import with_step_figures
 
 MARTS = "config.schema:marts"
 LAYERS = ("staging", "intermediate", "marts")
@@ -159,7 +160,9 @@ def _build(
     if handed:
         context.log.info(f"handed to dbt as Parquet: {handed}")
     invocation = dbt.cli(["build"], context=context)
-    yield from with_table_metadata(invocation)
+    yield from with_step_figures(
+        with_table_metadata(invocation), context.op_execution_context.op.name
+    )
     taken = sql_engine.take_back_from_dbt(warehouse)
     if taken:
         context.log.info(f"dbt's tables read back into the warehouse: {len(taken)}")

@@ -21,6 +21,7 @@ from ingest import (
 )
 from orchestration import ownership, run_console
 from orchestration.defs.resources import BotwatchSettings
+from orchestration.metering import duckdb_memory, measured
 from orchestration.partitions import landing_files
 
 RAW_TWEETS = dg.AssetKey(["raw_tweets"])
@@ -65,7 +66,7 @@ def raw_tweets(
             "was ingested or removed. Put the files back or point BOTWATCH_LANDING_DIR at them."
         )
     keys = list(context.partition_keys)
-    with duckdb.get_connection() as con:
+    with measured() as figures, duckdb.get_connection() as con:
         plan = plan_ingest(keys, recorded_files(con), present)
         if plan.vanished:
             context.log.warning(
@@ -80,6 +81,9 @@ def raw_tweets(
                 source_files=plan.ingest,
                 on_landed=lambda landed: bar.update(len(landed)),
             )
+        figures.update(duckdb_memory(con))
+    figures["rows_in"] = sum(r.tweets + r.rejected for r in reports)
+    figures["rows_out"] = sum(r.tweets + r.user_observations for r in reports)
 
     rejected_by_reason: Counter[str] = Counter()
     notices: Counter[str] = Counter()
@@ -97,6 +101,7 @@ def raw_tweets(
             "rejected_by_reason": dict(sorted(rejected_by_reason.items())),
             "notices_by_type": dict(sorted(notices.items())),
             "missed_tweets": sum(r.missed_tweets for r in reports),
+            **figures,
         },
     )
     too_many = {

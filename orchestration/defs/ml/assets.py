@@ -17,6 +17,7 @@ from ml import artefact, datasets, evaluate, score, train
 from orchestration.defs.dbt.assets import dbt_staging_and_intermediate
 from orchestration.defs.ml.handoff import BOT_CLASSIFIER, artefact_metadata, load_trained_classifier
 from orchestration.defs.resources import BotwatchSettings
+from orchestration.metering import metered
 from orchestration.warehouse import replace_table, replace_table_from_frame
 
 
@@ -27,6 +28,7 @@ from orchestration.warehouse import replace_table, replace_table_from_frame
     description="Accounts labelled bot or human, loaded from the datasets in BOTWATCH_LABELLED "
     "(the simulator's labelled set when unset).",
 )
+@metered
 def labelled_accounts(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: BotwatchSettings
 ) -> dg.MaterializeResult:
@@ -71,6 +73,7 @@ def labelled_accounts(
     "accounts, saved with skops under a content-hash name with its model card; its evaluation "
     "(leave-one-dataset-out when there are several datasets) goes to ml.classifier_evaluation.",
 )
+@metered
 def bot_classifier(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: BotwatchSettings
 ) -> dg.MaterializeResult:
@@ -103,6 +106,7 @@ def bot_classifier(
         "feature_set": settings.feature_set,
         **{f"threshold_{name}": float(m.threshold) for name, m in model.models.items()},
         "training_accounts": len(frame),
+        "rows_in": len(frame),
         "field_sets": model.summary["field_sets"],
         **{
             f"held_out_auc_{name}": float(m.cv_metrics["oof_auc"])
@@ -149,6 +153,7 @@ LATEST_PROFILES_SQL = (
     kinds={"scikitlearn", "duckdb"},
     description="Bot score, label, model version and top reasons for every account seen.",
 )
+@metered
 def account_bot_scores(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource
 ) -> dg.MaterializeResult:
@@ -165,6 +170,7 @@ def account_bot_scores(
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": len(scores),
+            "rows_in": len(profiles),
             "model_version": version,
             "bots": int(scores["is_bot"].sum()),
             "bot_share": float(scores["is_bot"].mean()) if len(scores) else 0.0,

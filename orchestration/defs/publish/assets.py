@@ -20,6 +20,7 @@ from orchestration.defs.dbt.assets import dbt_marts, dbt_staging_and_intermediat
 from orchestration.defs.ml.assets import bot_classifier
 from orchestration.defs.ml.handoff import trained_classifier_artefact
 from orchestration.defs.resources import BotwatchSettings
+from orchestration.metering import metered
 from orchestration.snapshot_writer import evaluation_table, write_snapshot_database
 
 # The quarantine, summed for the data-quality page (the rows themselves stay in the warehouse).
@@ -123,6 +124,7 @@ def write_campaign_networks(con, out_dir: Path) -> list[Path]:
     "to a new folder of BOTWATCH_PUBLISH_DIR and made current atomically (the app never opens "
     "the warehouse).",
 )
+@metered
 def published_snapshot(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: BotwatchSettings
 ) -> dg.MaterializeResult:

@@ -11,31 +11,38 @@ from orchestration import ownership
 from orchestration.defs.dbt.assets import dbt_marts
 from orchestration.defs.ingest.assets import RAW_TWEETS
 from orchestration.defs.ml.assets import account_bot_scores
-from quality import suites
+from orchestration.metering import measured
+from quality import exhaustive, suites
 from quality.suites import MIN_PROMOTERS_FOR_SHARE_CHECK
 
 OWNED = ownership.check_metadata(ownership.DATA_TEAM)
 
 
-def _result(outcome: suites.SuiteResult) -> dg.AssetCheckResult:
+def _result(outcome: suites.SuiteResult, figures: dict | None = None) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=outcome.passed,
         severity=dg.AssetCheckSeverity.ERROR,
-        metadata=outcome.to_metadata(),
+        description=None if outcome.passed else outcome.to_metadata()["failed"][:1000],
+        metadata={**outcome.to_metadata(), **(figures or {})},
     )
 
 
 @dg.asset_check(asset=RAW_TWEETS, blocking=True, name="gx_raw_tweets", metadata=OWNED)
 def gx_raw_tweets(duckdb: DuckDBResource) -> dg.AssetCheckResult:
-    """Ids unique per observation, author present, created_at between Twitter's launch and now,
-    lang in ISO 639-1, `und` or Twitter's special codes."""
-    with duckdb.get_connection() as con:
-        frame = con.sql(
-            "SELECT tweet_id, author_id, created_at, lang, source_file, source_line, is_embedded "
-            "FROM raw.tweets"
-        ).df()
+    """Every row, in DuckDB: ids, author and time present, one row per observation, created_at
+    between Twitter's launch and now, lang in ISO 639-1, `und` or Twitter's special codes. The
+    GX suite of the same expectations on a seeded sample of 100,000 rows."""
     now = datetime.now(UTC).replace(tzinfo=None)
-    return _result(suites.validate(frame, "raw_tweets", suites.raw_tweets_expectations(now)))
+    with measured() as figures, duckdb.get_connection() as con:
+        rules, keys = suites.raw_tweets_rules(now)
+        outcomes = exhaustive.check(con, "raw.tweets", "tweet_id", rules, keys)
+        sample = con.sql(suites.sample_sql("raw.tweets", suites.RAW_TWEET_SAMPLE_COLUMNS)).df()
+        gx_result = suites.validate(
+            sample, "raw_tweets", suites.raw_tweets_sample_expectations(now), "tweet_id"
+        )
+        outcome = suites.combine("raw_tweets", gx_result, outcomes)
+        figures.update(rows_in=outcome.rows, rows_sampled=len(sample))
+    return _result(outcome, figures)
 
 
 @dg.asset_check(
@@ -47,7 +54,9 @@ def gx_account_bot_scores(duckdb: DuckDBResource) -> dg.AssetCheckResult:
         frame = con.sql(
             "SELECT user_id, bot_score, is_bot, model_version FROM ml.account_bot_scores"
         ).df()
-    return _result(suites.validate(frame, "account_bot_scores", suites.scores_expectations()))
+    return _result(
+        suites.validate(frame, "account_bot_scores", suites.scores_expectations(), "user_id")
+    )
 
 
 @dg.asset_check(
@@ -57,13 +66,18 @@ def gx_account_bot_scores(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     metadata=OWNED,
 )
 def gx_accounts(duckdb: DuckDBResource) -> dg.AssetCheckResult:
-    """Counts non-negative, one row per account, created before its first collected tweet."""
-    with duckdb.get_connection() as con:
+    """Counts non-negative, one row per account, created before its first collected tweet unless
+    quarantined for it (at most 5% of accounts quarantined)."""
+    with measured() as figures, duckdb.get_connection() as con:
         frame = con.sql(
             "SELECT user_id, followers_count, friends_count, statuses_count, favourites_count, "
-            "listed_count, account_created_at, first_tweet_at FROM marts.dim_accounts"
+            "listed_count, account_created_at, first_tweet_at, quarantine_reason "
+            "FROM marts.dim_accounts"
         ).df()
-    return _result(suites.validate(frame, "accounts", suites.accounts_expectations()))
+        outcomes = exhaustive.check(con, "marts.dim_accounts", "user_id", suites.accounts_rules())
+    gx_result = suites.validate(frame, "accounts", suites.accounts_expectations(), "user_id")
+    figures.update(rows_in=len(frame), quarantined=outcomes[0].failing_rows)
+    return _result(suites.combine("accounts", gx_result, outcomes), figures)
 
 
 @dg.asset_check(
