@@ -13,32 +13,25 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest import NotTweetsError, ingest_file
+from tests.helpers.fuzz import FUZZ, ExampleCounter
 from tests.ingest_samples import tweet
 
-EXAMPLES = int(os.environ.get("BOTWATCH_FUZZ_EXAMPLES", "60"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    database=None,
-)
 GOOD_IDS_FROM = 1_000_000  # good tweets' ids; damaged records use smaller ones, never these
 
 pytestmark = pytest.mark.fuzz
 
 _connection: duckdb.DuckDBPyConnection | None = None
-examples_run: dict[str, int] = {}
+examples = ExampleCounter("reader")
 
 
 def warehouse() -> duckdb.DuckDBPyConnection:
@@ -153,16 +146,12 @@ def ingest(content: bytes, name: str) -> tuple[set[str] | None, duckdb.DuckDBPyC
     return {r[0] for r in rows}, con
 
 
-def count(reader: str) -> None:
-    examples_run[reader] = examples_run.get(reader, 0) + 1
-
-
 @FUZZ
 @given(v1_lines())
 def test_v1_lines_land_or_are_quarantined(case: tuple[list[bytes], set[str]]) -> None:
     lines, good = case
-    count("v1.1 lines")
-    landed, _ = ingest(b"\n".join(lines) + b"\n", f"lines-{examples_run['v1.1 lines']}.jsonl")
+    examples.count("v1.1 lines")
+    landed, _ = ingest(b"\n".join(lines) + b"\n", f"lines-{examples.counts['v1.1 lines']}.jsonl")
     if landed is None:
         assert not good, "a file with good tweets is never refused"
         return
@@ -175,12 +164,12 @@ def test_gzip_streams_whole_or_cut_land_or_are_quarantined(
     case: tuple[list[bytes], set[str]], data: st.DataObject
 ) -> None:
     lines, good = case
-    count("gzip")
+    examples.count("gzip")
     content = gzip.compress(b"\n".join(lines) + b"\n")
     cut = data.draw(st.booleans())
     if cut:
         content = content[: data.draw(st.integers(0, max(0, len(content) - 1)))]
-    landed, _ = ingest(content, f"stream-{examples_run['gzip']}.jsonl.gz")
+    landed, _ = ingest(content, f"stream-{examples.counts['gzip']}.jsonl.gz")
     if not cut:
         assert landed is not None or not good
         assert landed is None or good <= landed
@@ -193,11 +182,11 @@ def test_v1_arrays_land_or_are_quarantined(
     case: tuple[list[bytes], set[str]], cut: bool, data: st.DataObject
 ) -> None:
     lines, good = case
-    count("v1.1 arrays")
+    examples.count("v1.1 arrays")
     content = b"[" + b",\n".join(lines) + b"]"
     if cut:
         content = content[: data.draw(st.integers(1, max(1, len(content) - 1)))]
-    landed, _ = ingest(content, f"array-{examples_run['v1.1 arrays']}.json")
+    landed, _ = ingest(content, f"array-{examples.counts['v1.1 arrays']}.json")
     if not cut and all(_is_json(line) for line in lines):
         assert landed is not None or not good
         assert landed is None or good <= landed
@@ -262,8 +251,8 @@ def v2_pages(draw: st.DrawFn) -> tuple[list[bytes], set[str]]:
 @given(v2_pages())
 def test_v2_pages_land_or_are_quarantined(case: tuple[list[bytes], set[str]]) -> None:
     pages, good = case
-    count("v2 pages")
-    landed, _ = ingest(b"\n".join(pages) + b"\n", f"pages-{examples_run['v2 pages']}.jsonl")
+    examples.count("v2 pages")
+    landed, _ = ingest(b"\n".join(pages) + b"\n", f"pages-{examples.counts['v2 pages']}.jsonl")
     if landed is None:
         assert not good
         return
@@ -272,8 +261,4 @@ def test_v2_pages_land_or_are_quarantined(case: tuple[list[bytes], set[str]]) ->
 
 def test_zz_report_examples_run() -> None:
     """Prints how many generated inputs each reader took (run last in this module)."""
-    if not examples_run:
-        pytest.skip("run together with the property tests above")
-    summary = ", ".join(f"{reader}: {n:,}" for reader, n in sorted(examples_run.items()))
-    print(f"\nhypothesis inputs per reader: {summary}")
-    assert all(n >= 1 for n in examples_run.values())
+    examples.report()

@@ -20,7 +20,6 @@ import codecs
 import csv
 import io
 import json
-import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -29,24 +28,18 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from botwatch.schema import LABELLED_ACCOUNT_COLUMNS
 from ml.datasets import DatasetLayoutError, LabelledDataset, load_dataset
+from tests.helpers.fuzz import FUZZ, ExampleCounter
 
-EXAMPLES = int(os.environ.get("BOTWATCH_FUZZ_EXAMPLES", "60"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    database=None,
-)
 GOOD_IDS_FROM = 9_000_000  # good accounts' ids; damaged rows use smaller ones, never these
 
 pytestmark = pytest.mark.fuzz
 
-examples_run: dict[str, int] = {}
+examples = ExampleCounter("loader")
 
 
 def _invalid_utf8(error: UnicodeError) -> tuple[bytes, int]:
@@ -136,7 +129,7 @@ def store(dataset: LabelledDataset) -> None:
 def load(folder: Path, loader: str) -> LabelledDataset | None:
     """Load ``folder``; None when it is refused as a whole (``DatasetLayoutError``). Any other
     exception escapes (a failure)."""
-    examples_run[loader] = examples_run.get(loader, 0) + 1
+    examples.count(loader)
     try:
         dataset = load_dataset(folder)
     except DatasetLayoutError as refused:
@@ -553,11 +546,7 @@ def test_damage_is_rejected_row_by_row_not_file_by_file(tmp_path: Path) -> None:
 
 def test_zz_report_examples_run() -> None:
     """Prints how many generated inputs each loader took (run last in this module)."""
-    if not examples_run:
-        pytest.skip("run together with the property tests above")
-    summary = ", ".join(f"{loader}: {n:,}" for loader, n in sorted(examples_run.items()))
-    print(f"\nhypothesis inputs per loader: {summary}")
-    assert all(n >= 1 for n in examples_run.values())
+    examples.report()
 
 
 def test_loaded_frame_is_what_the_pipeline_stores(tmp_path: Path) -> None:
