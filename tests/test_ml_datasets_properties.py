@@ -120,7 +120,7 @@ def store(dataset: LabelledDataset) -> None:
     with _warehouse().cursor() as con:
         con.register("loaded", frame)
         con.execute("CREATE OR REPLACE TABLE labelled_accounts AS SELECT * FROM loaded")
-        stored = con.execute("SELECT count(*) FROM labelled_accounts").fetchone()[0]
+        ((stored,),) = con.execute("SELECT count(*) FROM labelled_accounts").fetchall()
         con.unregister("loaded")
     assert stored == len(frame)
     assert all(isinstance(r, str) and r for r in dataset.rejected["reason"])
