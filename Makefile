@@ -60,7 +60,7 @@ java:
 
 test: setup browser java lint
 	$(VENV)/bin/dg check defs
-	$(PY) -m pytest -n 2 --dist loadgroup -m "not faults"
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not faults" --durations=25
 
 # The Spark engine's test alone (it is also part of `make test`).
 test-spark: setup java

@@ -250,7 +250,9 @@ def _skip_space(text: str, position: int) -> int:
 
 def _element_end(text: str, position: int) -> int | None:
     """The index of the ``,`` or ``]`` that ends the array element at ``position`` (brackets
-    counted, strings skipped, no recursion); None when the text ends first."""
+    counted, strings skipped, no recursion); None when the text ends first. A line break inside
+    a string (which JSON forbids) means the element was cut there: the line break ends it, so that
+    a quote left open cannot swallow the elements on the lines that follow."""
     depth = 0
     in_string = False
     index = position
@@ -259,6 +261,8 @@ def _element_end(text: str, position: int) -> int | None:
         if in_string:
             if char == "\\":
                 index += 1
+            elif char in "\n\r":
+                return index
             elif char == '"':
                 in_string = False
         elif char == '"':

@@ -31,6 +31,9 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1366, "height": 850})
+    # Playwright's 30 s default is too short on a loaded 2-core CI machine (a download or a fill
+    # while the other test worker builds dbt); the waits that matter set their own.
+    context.set_default_timeout(90_000)
     opened = context.new_page()
     yield opened
     context.close()
