@@ -28,7 +28,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from botwatch.paths import DATA_DIR, PROJECT_ROOT
+from botwatch.paths import DATA_DIR, PROJECT_ROOT, isolated_environment
 from orchestration.metering import ChildPeakSampler, mib
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
@@ -62,25 +62,13 @@ def generate(tweets: int) -> Path:
 
 
 def run_environment(folder: Path) -> dict[str, str]:
-    run = folder / "run"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOTWATCH_")}
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env.update(
-        {
-            "BOTWATCH_COLLECTION": f"bench-{folder.name}",
-            "BOTWATCH_COLLECTIONS_DIR": str(run / "collections"),
-            "BOTWATCH_LANDING_DIR": str(folder / "landing"),
-            "BOTWATCH_SIMULATION_DIR": str(folder / "simulation"),
-            "BOTWATCH_WAREHOUSE": str(run / "warehouse.duckdb"),
-            "BOTWATCH_PUBLISH_DIR": str(run / "published"),
-            "BOTWATCH_MODELS_DIR": str(run / "models"),
-            "BOTWATCH_LOG_DIR": str(run / "logs"),
-            "DAGSTER_HOME": str(run / "dagster_home"),
-            "GX_ANALYTICS_ENABLED": "false",
-            "DAGSTER_DISABLE_TELEMETRY": "true",
-        }
-    )
-    return env
+    """A fresh workspace under ``folder/run`` on the generated collection's files."""
+    return {
+        **isolated_environment(
+            folder / "run", landing=folder / "landing", simulation=folder / "simulation"
+        ),
+        "BOTWATCH_COLLECTION": f"bench-{folder.name}",
+    }
 
 
 def run_pipeline(folder: Path) -> dict:

@@ -154,6 +154,32 @@ def resolved_environment() -> dict[str, str]:
     }
 
 
+def isolated_environment(
+    root: Path, landing: Path | None = None, simulation: Path | None = None
+) -> dict[str, str]:
+    """This process's environment for a run that touches nothing but ``root``: every path
+    variable under it (the landing and simulation folders where given), none of the caller's
+    ``BOTWATCH_*`` kept, the project's own tools (dbt, dagster-dbt) first on ``PATH``, telemetry
+    off. What the tests' and the benchmarks' pipeline runs use."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOTWATCH_")}
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.update(
+        {
+            "BOTWATCH_COLLECTIONS_DIR": str(root / "collections"),
+            "BOTWATCH_LANDING_DIR": str(landing or root / LANDING),
+            "BOTWATCH_SIMULATION_DIR": str(simulation or root / "simulation"),
+            "BOTWATCH_WAREHOUSE": str(root / "warehouse.duckdb"),
+            "BOTWATCH_PUBLISH_DIR": str(root / "published"),
+            "BOTWATCH_MODELS_DIR": str(root / "models"),
+            "BOTWATCH_LOG_DIR": str(root / "logs"),
+            "DAGSTER_HOME": str(root / "dagster_home"),
+            "GX_ANALYTICS_ENABLED": "false",
+            "DAGSTER_DISABLE_TELEMETRY": "true",
+        }
+    )
+    return env
+
+
 def export_defaults() -> None:
     """Put every path into the environment, so that child processes (dbt, Dagster's code server)
     see the same paths as this one. Values already set are kept; the collection is exported

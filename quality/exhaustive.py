@@ -90,13 +90,10 @@ def check(
     for rule, failed in zip(rules, failing, strict=True):
         examples = []
         if failed:
-            examples = [
-                str(value)
-                for (value,) in con.execute(
-                    f"SELECT {id_column} FROM {relation} WHERE {rule.failing} "
-                    f"ORDER BY {id_column} LIMIT {EXAMPLES}"
-                ).fetchall()
-            ]
+            examples = _examples(
+                con,
+                f"SELECT {id_column} FROM {relation} WHERE {rule.failing} ORDER BY {id_column}",
+            )
         outcomes.append(
             RuleOutcome(rule.name, rule.expects, rows, failed, rule.tolerance, examples)
         )
@@ -108,12 +105,14 @@ def check(
         ).fetchall()[0]
         examples = []
         if extra:
-            examples = [
-                str(value)
-                for (value,) in con.execute(
-                    f"SELECT min({id_column}) AS example {duplicates} ORDER BY example "
-                    f"LIMIT {EXAMPLES}"
-                ).fetchall()
-            ]
+            examples = _examples(
+                con, f"SELECT min({id_column}) AS example {duplicates} ORDER BY example"
+            )
         outcomes.append(RuleOutcome(key.name, key.expects, rows, int(extra), 0.0, examples))
     return outcomes
+
+
+def _examples(con: Any, ordered_ids_sql: str) -> list[str]:
+    """The first ``EXAMPLES`` ids that ``ordered_ids_sql`` returns, as text."""
+    rows = con.execute(f"{ordered_ids_sql} LIMIT {EXAMPLES}").fetchall()
+    return [str(value) for (value,) in rows]

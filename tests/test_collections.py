@@ -107,6 +107,32 @@ def test_exported_paths_keep_a_child_process_on_the_same_collection(
     assert f"export BOTWATCH_WAREHOUSE={clean_env / 'demo' / 'warehouse.duckdb'}" in child
 
 
+def test_an_isolated_environment_keeps_every_path_under_its_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOTWATCH_LABELLED", "/somewhere/of/the/callers")
+    root = tmp_path / "run"
+    env = paths.isolated_environment(root, landing=tmp_path / "files")
+    assert "BOTWATCH_LABELLED" not in env, "a caller's setting never leaks into the run"
+    assert env["BOTWATCH_LANDING_DIR"] == str(tmp_path / "files")
+    # Seen by a child as botwatch resolves it: every path the run writes is under root.
+    child = subprocess.run(
+        [sys.executable, "-m", "botwatch.paths"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=paths.PROJECT_ROOT,
+        env=env,
+    ).stdout
+    written = dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in child.splitlines()
+        if line.startswith("export ") and not line.startswith("export BOTWATCH_COLLECTION=")
+    )
+    assert written.pop("BOTWATCH_LANDING_DIR") == str(tmp_path / "files")
+    assert written and all(Path(value).is_relative_to(root) for value in written.values()), written
+
+
 def test_a_warehouse_refuses_a_landing_folder_it_was_not_built_from(tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     with workspace.open_warehouse(warehouse) as con:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from botwatch.paths import PROJECT_ROOT
+from botwatch.paths import PROJECT_ROOT, isolated_environment
 
 if TYPE_CHECKING:
     from ml.artefact import ModelArtefact
@@ -57,24 +56,7 @@ class PipelineRun:
 
 def pipeline_env(root: Path) -> dict[str, str]:
     """A complete botwatch environment under ``root`` (no path of the developer's is touched)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOTWATCH_")}
-    # The project's own tools (dbt, dagster-dbt) first, whatever the caller's PATH.
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env.update(
-        {
-            "BOTWATCH_COLLECTIONS_DIR": str(root / "collections"),
-            "BOTWATCH_LANDING_DIR": str(root / "landing"),
-            "BOTWATCH_WAREHOUSE": str(root / "warehouse.duckdb"),
-            "BOTWATCH_PUBLISH_DIR": str(root / "published"),
-            "BOTWATCH_MODELS_DIR": str(root / "models"),
-            "BOTWATCH_SIMULATION_DIR": str(root / "simulation"),
-            "DAGSTER_HOME": str(root / "dagster_home"),
-            "BOTWATCH_LOG_DIR": str(root / "logs"),
-            "GX_ANALYTICS_ENABLED": "false",
-            "DAGSTER_DISABLE_TELEMETRY": "true",
-        }
-    )
-    return env
+    return isolated_environment(root)
 
 
 def run_module(

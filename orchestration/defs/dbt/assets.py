@@ -119,34 +119,29 @@ translator = BotwatchTranslator(
 )
 
 
-@dbt_assets(
-    manifest=botwatch_dbt_project.manifest_path,
-    exclude=MARTS,
-    dagster_dbt_translator=translator,
-    name="dbt_staging_and_intermediate",
-)
-def dbt_staging_and_intermediate(
-    context: dg.AssetExecutionContext,
-    dbt: DbtCliResource,
-    sql_engine: DuckDBEngine,
-    duckdb: DuckDBResource,
-):
-    yield from _build(context, dbt, sql_engine, Path(duckdb.database))
+def dbt_step(name: str, **selection: str) -> dg.AssetsDefinition:
+    """One ``dbt build`` step of the project as a multi-asset: ``selection`` is dbt's
+    ``select=`` or ``exclude=``."""
+
+    @dbt_assets(
+        manifest=botwatch_dbt_project.manifest_path,
+        dagster_dbt_translator=translator,
+        name=name,
+        **selection,
+    )
+    def step(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        sql_engine: DuckDBEngine,
+        duckdb: DuckDBResource,
+    ):
+        yield from _build(context, dbt, sql_engine, Path(duckdb.database))
+
+    return step
 
 
-@dbt_assets(
-    manifest=botwatch_dbt_project.manifest_path,
-    select=MARTS,
-    dagster_dbt_translator=translator,
-    name="dbt_marts",
-)
-def dbt_marts(
-    context: dg.AssetExecutionContext,
-    dbt: DbtCliResource,
-    sql_engine: DuckDBEngine,
-    duckdb: DuckDBResource,
-):
-    yield from _build(context, dbt, sql_engine, Path(duckdb.database))
+dbt_staging_and_intermediate = dbt_step("dbt_staging_and_intermediate", exclude=MARTS)
+dbt_marts = dbt_step("dbt_marts", select=MARTS)
 
 
 def _build(

@@ -27,6 +27,20 @@ def _result(outcome: suites.SuiteResult, figures: dict | None = None) -> dg.Asse
     )
 
 
+def _validate_query(
+    duckdb: DuckDBResource,
+    sql: str,
+    suite_name: str,
+    expectations: list,
+    id_column: str | None = None,
+    parameters: list | None = None,
+) -> suites.SuiteResult:
+    """A GX suite run on what ``sql`` returns from the warehouse."""
+    with duckdb.get_connection() as con:
+        frame = con.execute(sql, parameters or []).df()
+    return suites.validate(frame, suite_name, expectations, id_column)
+
+
 @dg.asset_check(asset=RAW_TWEETS, blocking=True, name="gx_raw_tweets", metadata=OWNED)
 def gx_raw_tweets(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Every row, in DuckDB: ids, author and time present, one row per observation, created_at
@@ -50,12 +64,14 @@ def gx_raw_tweets(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 )
 def gx_account_bot_scores(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Scores in [0, 1], one per account, a model version, both classes present."""
-    with duckdb.get_connection() as con:
-        frame = con.sql(
-            "SELECT user_id, bot_score, is_bot, model_version FROM ml.account_bot_scores"
-        ).df()
     return _result(
-        suites.validate(frame, "account_bot_scores", suites.scores_expectations(), "user_id")
+        _validate_query(
+            duckdb,
+            "SELECT user_id, bot_score, is_bot, model_version FROM ml.account_bot_scores",
+            "account_bot_scores",
+            suites.scores_expectations(),
+            "user_id",
+        )
     )
 
 
@@ -89,12 +105,13 @@ def gx_accounts(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 def gx_campaign_summary(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     """Bot share among promoters between 1% and 90% in campaigns with enough scored promoters
     (MIN_PROMOTERS_FOR_SHARE_CHECK)."""
-    with duckdb.get_connection() as con:
-        frame = con.execute(
+    return _result(
+        _validate_query(
+            duckdb,
             "SELECT campaign_id, bot_share_among_promoters FROM marts.fct_campaign_summary "
             "WHERE bot_promoters + human_promoters >= ?",
-            [MIN_PROMOTERS_FOR_SHARE_CHECK],
-        ).df()
-    return _result(
-        suites.validate(frame, "campaign_summary", suites.campaign_summary_expectations())
+            "campaign_summary",
+            suites.campaign_summary_expectations(),
+            parameters=[MIN_PROMOTERS_FOR_SHARE_CHECK],
+        )
     )
