@@ -25,7 +25,7 @@ from pathlib import Path
 from statistics import median
 
 from botwatch import published, snapshot
-from botwatch.paths import PROJECT_ROOT
+from botwatch.paths import PROJECT_ROOT, isolated_environment
 
 RESULTS = Path(__file__).resolve().parent / "results" / "app_first_render.json"
 BENCH_ROOT = PROJECT_ROOT / "data" / "bench" / "app-1m"
@@ -34,23 +34,6 @@ GOAL_WARM_S = 2.0
 WARM_VISITS = 4
 
 sys.path.insert(0, str(PROJECT_ROOT / "tests" / "browser"))
-
-
-def bench_env(root: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOTWATCH_")}
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    for name, folder in (
-        ("BOTWATCH_COLLECTIONS_DIR", "collections"),
-        ("BOTWATCH_LANDING_DIR", "landing"),
-        ("BOTWATCH_PUBLISH_DIR", "published"),
-        ("BOTWATCH_MODELS_DIR", "models"),
-        ("BOTWATCH_SIMULATION_DIR", "simulation"),
-        ("BOTWATCH_LOG_DIR", "logs"),
-        ("DAGSTER_HOME", "dagster_home"),
-    ):
-        env[name] = str(root / folder)
-    env["BOTWATCH_WAREHOUSE"] = str(root / "warehouse.duckdb")
-    return env
 
 
 def keeps_contract(publish_dir: Path) -> bool:
@@ -63,7 +46,7 @@ def keeps_contract(publish_dir: Path) -> bool:
 def build_snapshot(root: Path) -> Path:
     """A 1M-tweet snapshot of this version's pipeline under ``root`` (reused when it keeps the
     contract)."""
-    env = bench_env(root)
+    env = isolated_environment(root)
     publish_dir = Path(env["BOTWATCH_PUBLISH_DIR"])
     if keeps_contract(publish_dir):
         return publish_dir

@@ -8,6 +8,8 @@ The baseline is DuckDB in the same run.
 
     python -m bench.dbt_engines                     # 1M tweets
     BENCH_TWEETS=200000 python -m bench.dbt_engines  # another size
+
+Each size's figures replace that size's in ``bench/results/dbt_engines.json`` and keep the others.
 """
 
 from __future__ import annotations
@@ -95,11 +97,26 @@ def main() -> None:
         "speedup_local2_vs_local1": round(one / two, 2),
         "spark_local2_vs_duckdb": round(two / duckdb_s, 2),
     }
+    write_results(tweets, {"runs": runs, **summary})
+    print(json.dumps(summary))
+
+
+def write_results(tweets: int, figures: dict) -> None:
+    """This size's figures into the results file, beside the other sizes measured before."""
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    sizes = results.get("sizes", {})
+    sizes[str(tweets)] = figures
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
-        json.dumps({"benchmark": "dbt_engines", "runs": runs, **summary}, indent=2) + "\n"
+        json.dumps(
+            {
+                "benchmark": "dbt_engines",
+                "sizes": dict(sorted(sizes.items(), key=lambda kv: int(kv[0]))),
+            },
+            indent=2,
+        )
+        + "\n"
     )
-    print(json.dumps(summary))
 
 
 if __name__ == "__main__":
