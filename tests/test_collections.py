@@ -39,6 +39,24 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path / "collections"
 
 
+def paths_of_a_child(env: dict[str, str] | None = None) -> dict[str, str]:
+    """Every path variable as a child process started with ``env`` resolves it
+    (``python -m botwatch.paths``)."""
+    printed = subprocess.run(
+        [sys.executable, "-m", "botwatch.paths"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=paths.PROJECT_ROOT,
+        env=env,
+    ).stdout
+    return dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in printed.splitlines()
+        if line.startswith("export ")
+    )
+
+
 def test_the_demo_is_the_default_collection_and_holds_every_path(clean_env: Path) -> None:
     assert paths.collection() == "demo"
     workspace_dir = clean_env / "demo"
@@ -96,15 +114,9 @@ def test_exported_paths_keep_a_child_process_on_the_same_collection(
 ) -> None:
     paths.export_defaults()
     # The exported landing folder must not make the child derive another collection.
-    child = subprocess.run(
-        [sys.executable, "-m", "botwatch.paths"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=paths.PROJECT_ROOT,
-    ).stdout
-    assert "export BOTWATCH_COLLECTION=demo" in child
-    assert f"export BOTWATCH_WAREHOUSE={clean_env / 'demo' / 'warehouse.duckdb'}" in child
+    child = paths_of_a_child()
+    assert child["BOTWATCH_COLLECTION"] == "demo"
+    assert child["BOTWATCH_WAREHOUSE"] == str(clean_env / "demo" / "warehouse.duckdb")
 
 
 def test_an_isolated_environment_keeps_every_path_under_its_root(
@@ -116,19 +128,8 @@ def test_an_isolated_environment_keeps_every_path_under_its_root(
     assert "BOTWATCH_LABELLED" not in env, "a caller's setting never leaks into the run"
     assert env["BOTWATCH_LANDING_DIR"] == str(tmp_path / "files")
     # Seen by a child as botwatch resolves it: every path the run writes is under root.
-    child = subprocess.run(
-        [sys.executable, "-m", "botwatch.paths"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=paths.PROJECT_ROOT,
-        env=env,
-    ).stdout
-    written = dict(
-        line.removeprefix("export ").split("=", 1)
-        for line in child.splitlines()
-        if line.startswith("export ") and not line.startswith("export BOTWATCH_COLLECTION=")
-    )
+    written = paths_of_a_child(env)
+    del written["BOTWATCH_COLLECTION"]
     assert written.pop("BOTWATCH_LANDING_DIR") == str(tmp_path / "files")
     assert written and all(Path(value).is_relative_to(root) for value in written.values()), written
 
