@@ -90,4 +90,4 @@ def coordination(counted: dict[str, Any] | None, campaign_id: str) -> None:
         "same content within minutes (Pacheco et al. 2021): found from behaviour alone, without "
         "the bot classifier."
     )
-    _link(COORDINATION, "The coordinated groups and their members", campaign_id)
+    _link(COORDINATION, "The groups and their members", campaign_id)

@@ -55,6 +55,14 @@ def page_link(page, text: str):
     return page.locator('[data-testid="stPageLink"] a', has_text=text).first
 
 
+def cut_short(locator) -> bool:
+    """Whether some box inside ``locator`` hides part of its text (an ellipsis, an overflow)."""
+    return locator.evaluate(
+        "e => [e, ...e.querySelectorAll('*')]"
+        ".some(b => b.clientWidth > 0 && b.scrollWidth > b.clientWidth + 1)"
+    )
+
+
 def test_the_data_quality_page_says_the_last_run_succeeded(page, pipeline_snapshot) -> None:
     source = pipeline_snapshot.publish_dir
     record = json.loads((source / published.RUN_RECORD).read_text())
@@ -130,13 +138,14 @@ def test_two_clicks_from_a_headline_number_to_an_account(page, pipeline_snapshot
         paths = (
             ("bot promoters", "Accounts", "most active bot promoters"),
             ("reused bots and their silence", "Reused bots", "reused bots"),
-            ("coordinated groups and their members", "Coordinated groups", "members of"),
+            ("groups and their members", "Coordinated groups", "members of"),
         )
         for label, title, shortcuts in paths:
             open_page(page, f"{url}/{overview}")
             link = page_link(page, label)
             box = link.bounding_box()
             assert box and box["y"] + box["height"] <= FIRST_SCREEN, (label, box)
+            assert not cut_short(link), f"the link {label!r} is cut short on screen"
             click_and_wait_for_title(page, link, title)  # first click: the list
             assert f"Open one of the {shortcuts}" in body_text(page)
             account = page.locator(
