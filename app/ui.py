@@ -135,11 +135,15 @@ def last_run(snap: Snapshot) -> None:
     minutes = (pd.Timestamp(finished) - pd.Timestamp(started)).total_seconds() / 60
     took = f"{minutes:.0f} minutes" if minutes >= 2 else f"{minutes * 60:.0f} seconds"
     tiles = st.columns(3)
-    tiles[0].metric("Last run", fmt.timestamp(finished), help=f"Started {fmt.timestamp(started)}")
-    tiles[1].metric("Outcome", record["outcome"].capitalize(), help=f"It took {took}")
+    tiles[0].metric(
+        "Last run ended",
+        fmt.age(finished),
+        help=f"{fmt.timestamp(finished)}; started {fmt.timestamp(started)}",
+    )
+    tiles[1].metric("Outcome", record["outcome"].capitalize())
+    tiles[2].metric("Took", took)
     if record["outcome"] == FAILED:
         step = record["failed_step"] or "an unknown step"
-        tiles[2].metric("Failed while", step[:1].upper() + step[1:])
         st.error(f"**The last run failed while {step}.** {record['message'] or ''}")
         st.caption(
             f"This app keeps showing the last good snapshot, published "
@@ -147,11 +151,16 @@ def last_run(snap: Snapshot) -> None:
             "finds the details in the run's full log and in the Dagster UI."
         )
         return
-    tiles[2].metric("Ended", fmt.age(finished))
+    ended = fmt.timestamp(finished)
     if record["published_snapshot"] == snap.snapshot_id:
-        st.success(f"The last run succeeded ({took}) and published the snapshot shown here.")
+        st.success(
+            f"The last run, which ended {ended}, succeeded and published the snapshot shown here."
+        )
     else:
-        st.success(f"The last run succeeded ({took}); this app shows snapshot {snap.snapshot_id}.")
+        st.success(
+            f"The last run, which ended {ended}, succeeded; this app shows snapshot "
+            f"{snap.snapshot_id}."
+        )
 
 
 def no_rows(what: str) -> None:

@@ -57,6 +57,39 @@ EXTRA_FEATURES: list[str] = [
 
 ALL_FEATURES: list[str] = BOTOMETER_LITE_FEATURES + EXTRA_FEATURES
 
+# What each feature measures, in words (the model card lists them; a test keeps it complete).
+FEATURE_MEANINGS: dict[str, str] = {
+    "statuses_count": "tweets the account has written, at observation",
+    "followers_count": "accounts following it",
+    "friends_count": "accounts it follows",
+    "favourites_count": "tweets it has liked",
+    "listed_count": "public lists it is on",
+    "default_profile": "the profile keeps Twitter's default theme",
+    "profile_use_background_image": "the profile shows a background image",
+    "verified": "the account is verified",
+    "tweet_rate": "tweets written per day of account age",
+    "followers_growth_rate": "followers gained per day of account age",
+    "friends_growth_rate": "accounts followed per day of account age",
+    "favourites_growth_rate": "likes given per day of account age",
+    "listed_growth_rate": "lists joined per day of account age",
+    "followers_friends_ratio": "followers per account followed (+1)",
+    "screen_name_length": "characters in the screen name",
+    "screen_name_digits": "digits in the screen name",
+    "name_length": "characters in the display name",
+    "name_digits": "digits in the display name",
+    "description_length": "characters in the profile description (0 when none)",
+    "screen_name_likelihood": "how ordinary the screen name's letter pairs are (geometric mean "
+    "of their probabilities under a table fitted on ordinary names)",
+    "account_age_days": "days from the account's creation to its observation",
+    "favourites_per_tweet": "likes given per tweet written (+1)",
+    "geo_enabled": "the user switched on location tagging",
+    "has_url": "the profile links a web site",
+    "has_location": "the profile gives a location",
+    "default_profile_image": "the profile keeps the default picture",
+    "listed_per_follower": "lists the account is on per follower (+1)",
+    "followers_per_tweet": "followers per tweet written (+1)",
+}
+
 # What the shipped classifier uses (chosen by leave-one-dataset-out evaluation on the real sets).
 # Left out, because across those sets they identify the collection rather than the behaviour
 # (see the model card): `verified` (verified-2019's humans are all verified, cresci-2017's almost

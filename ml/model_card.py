@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ml.features import FEATURE_MEANINGS
 from ml.train import TrainedClassifier
 
-_FEATURE_NOTES = {
-    "favourites_growth_rate": "likes given per day of account age at observation",
-    "favourites_per_tweet": "likes given per tweet written (+1)",
-    "geo_enabled": "the user switched on location tagging",
-    "description_length": "characters in the profile description (0 when none)",
-    "listed_per_follower": "lists the account is on per follower (+1)",
-    "followers_per_tweet": "followers per tweet written (+1)",
-}
-_MORE_FEATURES = "see `ml.features.FEATURE_INPUTS` for the profile fields it needs"
 _FIELD_SET_NOTES = {
     "v1.1": "the full Twitter API v1.1 profile (accounts with a likes count)",
     "v2": "the Twitter API v2 fields (no likes count, geo flag or default-profile flags), for "
@@ -72,7 +64,7 @@ def _model_lines(model: TrainedClassifier) -> list[str]:
             f"{cv.get('fpr', float('nan')):.3f} (what the prevalence estimate corrects with).",
             "",
             "Features:",
-            *[f"- `{f}`: {_FEATURE_NOTES.get(f, _MORE_FEATURES)}" for f in part.feature_names],
+            *[f"- `{f}`: {FEATURE_MEANINGS[f]}" for f in part.feature_names],
             "",
         ]
     for name, why in model.summary.get("skipped_field_sets", {}).items():

@@ -11,6 +11,7 @@ from ml.features import (
     ALL_FEATURES,
     BOTOMETER_LITE_FEATURES,
     FEATURE_INPUTS,
+    FEATURE_MEANINGS,
     FEATURE_NAMES,
     ProfileFeatures,
     ScreenNameBigrams,
@@ -47,6 +48,7 @@ def _profile(**overrides) -> pd.DataFrame:
 def test_botometer_lite_has_its_twenty_features_and_every_feature_declares_inputs():
     assert len(BOTOMETER_LITE_FEATURES) == 20
     assert set(ALL_FEATURES) == set(FEATURE_INPUTS)
+    assert set(ALL_FEATURES) == set(FEATURE_MEANINGS)  # the model card says each in words
     assert set(FEATURE_NAMES) <= set(ALL_FEATURES)
     assert "verified" not in FEATURE_NAMES  # identifies verified-2019, see the model card
 

@@ -128,14 +128,18 @@ def test_training_refuses_bad_labels(labelled):
 
 
 def test_a_chosen_feature_set_is_used_and_recorded(labelled):
-    from ml.features import POPULATION_FEATURES
+    from ml.features import FEATURE_MEANINGS, POPULATION_FEATURES
     from ml.model_card import render_model_card
     from ml.score import score_accounts
 
     model = train_classifier(labelled, features=POPULATION_FEATURES)
     assert model.models["v1.1"].feature_names == POPULATION_FEATURES
     assert model.summary["feature_set"] == "population"
-    assert "Feature set `population`" in render_model_card(model)
+    card = render_model_card(model)
+    assert "Feature set `population`" in card
+    # Every feature said in words, none sent to the source code for its meaning.
+    assert all(f"- `{f}`: {FEATURE_MEANINGS[f]}" in card for f in POPULATION_FEATURES)
+    assert "FEATURE_INPUTS" not in card
     scores = score_accounts(model, labelled.head(20), pd.Timestamp("2026-11-28"))
     reasons = [r["feature"] for text in scores["top_reasons"] for r in json.loads(text)]
     assert set(reasons) <= set(POPULATION_FEATURES)

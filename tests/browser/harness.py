@@ -119,6 +119,24 @@ def exceptions_on(page) -> list[str]:
     return page.locator('[data-testid="stException"]').all_inner_texts()
 
 
+def cut_short(locator) -> bool:
+    """Whether some box inside ``locator`` hides part of its text (an ellipsis, an overflow)."""
+    return locator.evaluate(
+        "e => [e, ...e.querySelectorAll('*')]"
+        ".some(b => b.clientWidth > 0 && b.scrollWidth > b.clientWidth + 1)"
+    )
+
+
+def metrics_cut_short(page) -> list[str]:
+    """The st.metric tiles on screen whose value does not fit its tile (Streamlit cuts it with an
+    ellipsis: '2026-12-02 05:48…')."""
+    return [
+        tile.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        for tile in page.locator('[data-testid="stMetric"]').all()
+        if cut_short(tile.locator('[data-testid="stMetricValue"]'))
+    ]
+
+
 def metric_values(page) -> dict[str, str]:
     """The st.metric tiles on screen: label -> value."""
     values = {}

@@ -16,6 +16,7 @@ from harness import (
     ARTIFACTS,
     exceptions_on,
     metric_values,
+    metrics_cut_short,
     running_app,
     screenshot,
     wait_for_render,
@@ -68,9 +69,11 @@ def walk_the_app(page, url: str, campaign_id: str, account: str, label: str) -> 
     overview = metric_values(page)
     assert page.locator(".vega-embed").count() >= 2, "overview charts did not draw"
     screenshot(page, f"{label}-overview")
+    assert not metrics_cut_short(page), ("overview", metrics_cut_short(page))
     for title in PAGES:
         go_to(page, title)
         assert not exceptions_on(page), (title, exceptions_on(page))
+        assert not metrics_cut_short(page), (title, metrics_cut_short(page))
         assert f"campaign={campaign_id}" in page.url, (title, page.url)
         screenshot(page, f"{label}-{title.lower().replace(' ', '-')}")
     go_to(page, "Accounts")

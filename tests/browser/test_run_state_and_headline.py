@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from harness import (
     ARTIFACTS,
+    cut_short,
     exceptions_on,
     metric_values,
+    metrics_cut_short,
     running_app,
     screenshot,
     wait_for_render,
@@ -55,14 +57,6 @@ def page_link(page, text: str):
     return page.locator('[data-testid="stPageLink"] a', has_text=text).first
 
 
-def cut_short(locator) -> bool:
-    """Whether some box inside ``locator`` hides part of its text (an ellipsis, an overflow)."""
-    return locator.evaluate(
-        "e => [e, ...e.querySelectorAll('*')]"
-        ".some(b => b.clientWidth > 0 && b.scrollWidth > b.clientWidth + 1)"
-    )
-
-
 def test_the_data_quality_page_says_the_last_run_succeeded(page, pipeline_snapshot) -> None:
     source = pipeline_snapshot.publish_dir
     record = json.loads((source / published.RUN_RECORD).read_text())
@@ -71,6 +65,7 @@ def test_the_data_quality_page_says_the_last_run_succeeded(page, pipeline_snapsh
     with running_app(source, pipeline_snapshot.env) as url:
         open_page(page, f"{url}/data_quality?campaign={CAMPAIGN}")
         assert metric_values(page)["Outcome"] == "Succeeded"
+        assert not metrics_cut_short(page), metrics_cut_short(page)
         text = body_text(page)
         assert "published the snapshot shown here" in text
         assert not RUN_UUID.search(text), "a run id is shown to readers"
@@ -102,7 +97,7 @@ def test_the_data_quality_page_says_where_and_why_the_last_run_failed(
         open_page(page, f"{url}/data_quality?campaign={CAMPAIGN}")
         shown = metric_values(page)
         assert shown["Outcome"] == "Failed"
-        assert shown["Failed while"] == "Reading the landing files"
+        assert not metrics_cut_short(page), metrics_cut_short(page)
         text = body_text(page)
         assert "The last run failed while reading the landing files." in text
         assert "labels-export.jsonl is not a tweet file" in text
