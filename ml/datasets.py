@@ -184,14 +184,15 @@ def _csv_records(
 def _json_array(path: Path, rows: _Rows) -> Iterator[tuple[str, object]]:
     """The elements of a file holding one JSON array, as ``(reference, element)``, read one by
     one: an element that cannot be parsed (malformed, nested deeper than Python can follow, an
-    integer too long to convert) is rejected and the next one read; a file cut off keeps the
-    elements before the cut. A file that is not a JSON array raises ``DatasetLayoutError``."""
+    integer too long to convert) is rejected and reading resumes at the next element that reads;
+    a file cut off keeps the elements before the cut (one whose last byte is in included). A
+    file that is not a JSON array raises ``DatasetLayoutError``."""
     text = _read_text(path)
     position = _skip_space(text, 0)
     if not text.startswith("[", position):
         raise DatasetLayoutError(f"{path}: expected a JSON array")
     position = _skip_space(text, position + 1)
-    if text.startswith("]", position):
+    if _closes_array(text, position):
         return
     decoder = json.JSONDecoder()
     index = 0
@@ -204,19 +205,26 @@ def _json_array(path: Path, rows: _Rows) -> Iterator[tuple[str, object]]:
             reason = f"unreadable_json:{type(error).__name__}"
         else:
             after = _skip_space(text, end)
-            if after < len(text) and text[after] in ",]":
+            if after == len(text):  # cut just after a whole element
+                yield where, element
+                rows.reject(f"{path.name}[{index + 1}] onwards", "cut_off_json_array")
+                return
+            if text[after] == "," or _closes_array(text, after):
                 yield where, element
                 if text[after] == "]":
                     return
                 position, index = _skip_space(text, after + 1), index + 1
                 continue
             reason = "unreadable_json:no_separator"
+        # Where reading resumes: the end of this element by its brackets, unless an object
+        # that reads starts sooner (a bracket or quote left open by damage misleads the count).
         following = _element_end(text, position if end is None else end)
-        if following is None:  # brackets that never close: the next element that reads
-            following = _next_readable(text, decoder, position)
-            if following is None:
-                rows.reject(f"{where} onwards", "cut_off_json_array")
-                return
+        sooner = _next_readable(text, decoder, position)
+        if following is None or (sooner is not None and sooner < following):
+            following = sooner
+        if following is None:
+            rows.reject(f"{where} onwards", "cut_off_json_array")
+            return
         rows.reject(where, reason)
         if text[following] == "]":
             return
@@ -224,20 +232,31 @@ def _json_array(path: Path, rows: _Rows) -> Iterator[tuple[str, object]]:
     rows.reject(f"{path.name}[{index}] onwards", "cut_off_json_array")
 
 
+def _closes_array(text: str, position: int) -> bool:
+    """Whether ``position`` holds the ``]`` that closes the file's array (nothing but space
+    after it): a ``]`` with more after it belongs to something damaged."""
+    return text.startswith("]", position) and _skip_space(text, position + 1) == len(text)
+
+
 def _next_readable(text: str, decoder: json.JSONDecoder, position: int) -> int | None:
-    """The first ``,`` after ``position`` that is followed by an element that parses and ends
-    at a ``,`` or ``]`` (where reading resumes after a damaged element); None if there is none."""
+    """The first ``,`` after ``position`` that is followed by a JSON object that parses and ends
+    at a ``,`` or at the array's closing ``]`` (where reading resumes after a damaged element);
+    None if there is none. Objects only: a value inside a damaged element (a number in a list)
+    is not taken for an element."""
     comma = text.find(",", position)
     while comma >= 0:
         start = _skip_space(text, comma + 1)
-        try:
-            _, end = decoder.raw_decode(text, start)
-        except (ValueError, RecursionError):
-            pass
-        else:
-            after = _skip_space(text, end)
-            if after < len(text) and text[after] in ",]":
-                return comma
+        if text.startswith("{", start):
+            try:
+                value, end = decoder.raw_decode(text, start)
+            except (ValueError, RecursionError):
+                pass
+            else:
+                after = _skip_space(text, end)
+                if isinstance(value, dict) and (
+                    text.startswith(",", after) or _closes_array(text, after)
+                ):
+                    return comma
         comma = text.find(",", comma + 1)
     return None
 
@@ -249,10 +268,10 @@ def _skip_space(text: str, position: int) -> int:
 
 
 def _element_end(text: str, position: int) -> int | None:
-    """The index of the ``,`` or ``]`` that ends the array element at ``position`` (brackets
-    counted, strings skipped, no recursion); None when the text ends first. A line break inside
-    a string (which JSON forbids) means the element was cut there: the line break ends it, so that
-    a quote left open cannot swallow the elements on the lines that follow."""
+    """The index of the ``,`` or the array's closing ``]`` that ends the array element at
+    ``position`` (brackets counted, strings skipped, no recursion); None when the text ends
+    first. A line break inside a string (which JSON forbids) means the element was cut there:
+    the line break ends it, so that a quote left open cannot swallow the lines that follow."""
     depth = 0
     in_string = False
     index = position
@@ -270,7 +289,7 @@ def _element_end(text: str, position: int) -> int | None:
         elif char in "[{":
             depth += 1
         elif char in "]}":
-            if depth == 0 and char == "]":
+            if depth == 0 and _closes_array(text, index):
                 return index
             depth = max(0, depth - 1)
         elif char == "," and depth == 0:

@@ -544,6 +544,32 @@ def test_damage_is_rejected_row_by_row_not_file_by_file(tmp_path: Path) -> None:
     assert reasons["label.csv user 6"] == "label_without_profile"
 
 
+@pytest.mark.parametrize(
+    ("elements", "cut_at_end"),
+    [
+        # An element cut inside a string, then a good one: the open quote must not swallow it.
+        (['{"', "GOOD", '{"id": null}'], False),
+        # An element cut after its opening brace: its brackets never close around the good one.
+        (["{", "GOOD", '{"', '{"id": null}'], False),
+        # A file cut just after a whole element: that element is in, so it loads.
+        (["GOOD"], True),
+    ],
+)
+def test_the_good_element_after_damage_found_by_the_fuzzer_loads(
+    tmp_path: Path, elements: list[str], cut_at_end: bool
+) -> None:
+    """Inputs `make fuzz` (10,000 per loader) found losing a good account, written out."""
+    folder = tmp_path / "twibot"
+    folder.mkdir()
+    good = json.dumps(twibot_node(GOOD_IDS_FROM))
+    content = "[" + ",\n".join(good if e == "GOOD" else e for e in elements)
+    (folder / "node.json").write_bytes(to_bytes(content if cut_at_end else content + "]"))
+    (folder / "label.csv").write_bytes(f"id,label\nu{GOOD_IDS_FROM},human\n".encode())
+    dataset = load_dataset(folder)
+    assert loaded_ids(dataset) == {str(GOOD_IDS_FROM)}
+    assert len(dataset.rejected) == len(elements) - 1 + cut_at_end, dataset.rejected
+
+
 def test_zz_report_examples_run() -> None:
     """Prints how many generated inputs each loader took (run last in this module)."""
     examples.report()
