@@ -5,6 +5,7 @@ without a cycle."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from botwatch.paths import PROJECT_ROOT
@@ -12,6 +13,8 @@ from botwatch.paths import PROJECT_ROOT
 DEFS = PROJECT_ROOT / "orchestration" / "defs"
 # Where the resources are built: the one module of the definitions that reads botwatch.paths.
 RESOURCES = DEFS / "resources.py"
+# Folders that hold no code of the project: its data (git-ignored) and caches.
+UNLISTED_FOLDERS = {"data", "__pycache__", "logs"}
 FIRST_PARTY = (
     *("analytics", "app", "bench", "botwatch", "ingest", "ml", "orchestration", "quality"),
     "simulate",
@@ -154,3 +157,24 @@ def test_the_project_modules_import_each_other_without_a_cycle() -> None:
 def test_the_cycle_finder_finds_a_cycle() -> None:
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set(), "c": {"b"}}) is None
+
+
+def test_the_readme_room_table_matches_the_folders() -> None:
+    """Every top-level folder of the project has its row in the README's room table (and no row
+    names a folder that is gone), and the orchestration row names every module and integration."""
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    rows = dict(re.findall(r"^\| `([a-z_]+)/` \| (.*) \|$", readme, flags=re.MULTILINE))
+    folders = {
+        p.name
+        for p in PROJECT_ROOT.iterdir()
+        if p.is_dir()
+        and not p.name.startswith(".")
+        and p.name not in UNLISTED_FOLDERS
+        and not p.name.endswith(".egg-info")
+    }
+    assert set(rows) == folders
+    orchestration = PROJECT_ROOT / "orchestration"
+    modules = {p.name for p in orchestration.glob("*.py") if p.name != "__init__.py"}
+    integrations = {f"{p.name}/" for p in (orchestration / "defs").iterdir() if p.is_dir()}
+    unnamed = {m for m in modules | integrations if f"`{m}`" not in rows["orchestration"]}
+    assert not unnamed, f"the README's orchestration row does not name {sorted(unnamed)}"
