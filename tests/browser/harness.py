@@ -137,6 +137,20 @@ def metrics_cut_short(page) -> list[str]:
     ]
 
 
+def charts_on(page) -> tuple[int, int]:
+    """The Vega-Lite charts on the page, and how many of them drew something (a canvas or an
+    SVG with an area)."""
+    return page.evaluate(
+        """() => {
+            const charts = [...document.querySelectorAll('.vega-embed')];
+            const drawn = charts.filter(c => [...c.querySelectorAll('canvas, svg')]
+                .some(g => g.getBoundingClientRect().width > 0
+                        && g.getBoundingClientRect().height > 0));
+            return [charts.length, drawn.length];
+        }"""
+    )
+
+
 def metric_values(page) -> dict[str, str]:
     """The st.metric tiles on screen: label -> value."""
     values = {}

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from harness import (
     ARTIFACTS,
+    charts_on,
     exceptions_on,
     metric_values,
     metrics_cut_short,
@@ -30,6 +31,11 @@ from botwatch import snapshot
 pytestmark = pytest.mark.browser
 
 PAGES = ("Accounts", "Reused bots", "Coordination", "Model", "Data quality")
+# The charts a page draws when it has data, as a simulated campaign has for every one of these
+# (the overview: hourly activity, languages, the threshold curve, creation cohorts; the model:
+# scores and calibration; an account: why its score, its activity). Every chart on any page
+# must draw.
+CHARTS = {"Overview": 4, "Model": 2, "Account": 2}
 
 
 def open_and_time(page, url: str) -> float:
@@ -67,13 +73,15 @@ def walk_the_app(page, url: str, campaign_id: str, account: str, label: str) -> 
     first_render = open_and_time(page, f"{url}/?campaign={campaign_id}")
     assert not exceptions_on(page)
     overview = metric_values(page)
-    assert page.locator(".vega-embed").count() >= 2, "overview charts did not draw"
     screenshot(page, f"{label}-overview")
     assert not metrics_cut_short(page), ("overview", metrics_cut_short(page))
+    assert charts_on(page) == [CHARTS["Overview"]] * 2, ("overview", charts_on(page))
     for title in PAGES:
         go_to(page, title)
         assert not exceptions_on(page), (title, exceptions_on(page))
         assert not metrics_cut_short(page), (title, metrics_cut_short(page))
+        charts, drawn = charts_on(page)
+        assert drawn == charts >= CHARTS.get(title, 0), (title, charts, drawn)
         assert f"campaign={campaign_id}" in page.url, (title, page.url)
         screenshot(page, f"{label}-{title.lower().replace(' ', '-')}")
     go_to(page, "Accounts")
@@ -81,6 +89,7 @@ def walk_the_app(page, url: str, campaign_id: str, account: str, label: str) -> 
     assert not exceptions_on(page)
     profile = metric_values(page)
     assert "Bot score" in profile
+    assert charts_on(page) == [CHARTS["Account"]] * 2, ("account", charts_on(page))
     screenshot(page, f"{label}-account-search")
     with page.expect_download() as download:
         page.get_by_role("button", name=re.compile("Download “most active bots")).click()
