@@ -151,16 +151,12 @@ def last_run(snap: Snapshot) -> None:
             "finds the details in the run's full log and in the Dagster UI."
         )
         return
-    ended = fmt.timestamp(finished)
-    if record["published_snapshot"] == snap.snapshot_id:
-        st.success(
-            f"The last run, which ended {ended}, succeeded and published the snapshot shown here."
-        )
-    else:
-        st.success(
-            f"The last run, which ended {ended}, succeeded; this app shows snapshot "
-            f"{snap.snapshot_id}."
-        )
+    shown = (
+        " and published the snapshot shown here"
+        if record["published_snapshot"] == snap.snapshot_id
+        else f"; this app shows snapshot {snap.snapshot_id}"
+    )
+    st.success(f"The last run, which ended {fmt.timestamp(finished)}, succeeded{shown}.")
 
 
 def no_rows(what: str) -> None:

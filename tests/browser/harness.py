@@ -137,9 +137,9 @@ def metrics_cut_short(page) -> list[str]:
     ]
 
 
-def charts_on(page) -> tuple[int, int]:
-    """The Vega-Lite charts on the page, and how many of them drew something (a canvas or an
-    SVG with an area)."""
+def charts_on(page) -> list[int]:
+    """``[charts, drawn]``: the Vega-Lite charts on the page, and how many of them drew something
+    (a canvas or an SVG with an area)."""
     return page.evaluate(
         """() => {
             const charts = [...document.querySelectorAll('.vega-embed')];
