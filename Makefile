@@ -75,7 +75,7 @@ test-fast: setup lint
 
 # Not in `make test`: six real pipeline runs (the baseline, four killed at ingest, dbt, scoring and
 # publish, the re-run) with the app open in Chromium. A run costs about 210 s on 2 cores whatever
-# the campaign's size (888 hourly landing files, five dbt builds and the start are fixed costs), so
+# the campaign's size (888 hourly landing files, two dbt builds and the start are fixed costs), so
 # the suite takes about 15 minutes on an idle machine, too long for `make test`. It runs on the
 # smallest simulated campaign that fills every published table (2,000 tweets).
 faults: setup browser

@@ -72,10 +72,10 @@ PREPARING = "preparing the run"
 STEP_WORDS = {
     "raw_tweets": "reading the landing files",
     "labelled_accounts": "loading the labelled accounts",
-    "dbt_staging_and_intermediate": "cleaning the tweets and matching them to campaigns",
+    "dbt_before_scores": "cleaning the tweets and matching them to campaigns",
     "bot_classifier": "training the bot classifier",
     "account_bot_scores": "scoring the accounts",
-    "dbt_marts": "building the study's tables",
+    "dbt_after_scores": "building the study's tables",
     "bot_share_intervals": "estimating the bot shares and their intervals",
     "coordinated_accounts": "finding coordinated accounts",
     "published_snapshot": "publishing the snapshot",
@@ -89,7 +89,7 @@ STEP_WORDS = {
 
 
 def step_words(step: str) -> str:
-    """A step key said for readers: 'dbt_marts' -> "building the study's tables" (a check's
+    """A step key said for readers: 'dbt_after_scores' -> "building the study's tables" (a check's
     step key ends with the check's name)."""
     for key, words in STEP_WORDS.items():
         if step == key or step.endswith(f"_{key}"):

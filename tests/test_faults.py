@@ -317,16 +317,16 @@ def kill_at_every_step_then_rerun(
     after_the_kill("raw_tweets")
 
     # 2. The dbt build, while dbt runs a model (the kill takes its dbt child too).
-    watch.during("dbt_staging_and_intermediate")
+    watch.during("dbt_before_scores")
     run = start_run(env, tmp_path / "dbt.out")
     log = log_of(tmp_path / "dbt.out", run)
     freeze_when(
         run,
-        step_running(log, "dbt_staging_and_intermediate", also=" START sql "),
+        step_running(log, "dbt_before_scores", also=" START sql "),
         tmp_path / "dbt.out",
     )
     kill(run)
-    after_the_kill("dbt_staging_and_intermediate")
+    after_the_kill("dbt_before_scores")
 
     # 3. The scoring (the classifier scoring every account, the scores' table being replaced).
     watch.during("ml__account_bot_scores")

@@ -99,6 +99,22 @@ def test_definitions_show_the_whole_lineage() -> None:
     assert load_defs().resolve_sensor_def("landing_files_sensor")
 
 
+def test_the_dbt_project_runs_in_two_dbt_builds() -> None:
+    """Each dbt step is one `dbt build` process (about 7 s before any model runs): the full job
+    must not cut a dbt step around the classifier into several (split by layer, it ran five)."""
+    from dagster._core.execution.api import create_execution_plan
+
+    from orchestration.definitions import defs as load_defs
+
+    plan = create_execution_plan(load_defs().resolve_job_def("all_assets"))
+    steps = [step.key for step in plan.get_steps_to_execute_in_topo_order()]
+    assert [step for step in steps if step.startswith("dbt_")] == [
+        "dbt_before_scores",
+        "dbt_after_scores",
+    ]
+    assert steps.index("ml__account_bot_scores") < steps.index("dbt_after_scores")
+
+
 def _ancestors(graph, key: dg.AssetKey) -> set[dg.AssetKey]:
     seen: set[dg.AssetKey] = set()
     todo = [key]
@@ -114,21 +130,23 @@ def test_dbt_run_targets_are_pruned_to_the_newest_per_asset(tmp_path: Path) -> N
     from orchestration.defs.dbt.assets import prune_run_targets
 
     for n in range(8):
-        folder = tmp_path / f"dbt_marts-run{n:04d}-abc{n}"
+        folder = tmp_path / f"dbt_after_scores-run{n:04d}-abc{n}"
         folder.mkdir()
         (folder / "run_results.json").write_text("{}")
         os.utime(folder, (1_000_000 + n, 1_000_000 + n))
-    other = tmp_path / "dbt_staging_and_intermediate-run0000-abc"
+    other = tmp_path / "dbt_before_scores-run0000-abc"
     other.mkdir()
     (tmp_path / "manifest.json").write_text("{}")
-    removed = prune_run_targets(tmp_path, "dbt_marts", keep=3)
-    assert sorted(p.name for p in removed) == [f"dbt_marts-run{n:04d}-abc{n}" for n in range(5)]
+    removed = prune_run_targets(tmp_path, "dbt_after_scores", keep=3)
+    assert sorted(p.name for p in removed) == [
+        f"dbt_after_scores-run{n:04d}-abc{n}" for n in range(5)
+    ]
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == [
-        "dbt_marts-run0005-abc5",
-        "dbt_marts-run0006-abc6",
-        "dbt_marts-run0007-abc7",
-        "dbt_staging_and_intermediate-run0000-abc",
+        "dbt_after_scores-run0005-abc5",
+        "dbt_after_scores-run0006-abc6",
+        "dbt_after_scores-run0007-abc7",
+        "dbt_before_scores-run0000-abc",
         "manifest.json",
     ]
 

@@ -88,12 +88,12 @@ def test_a_step_line_counts_a_partitioned_asset_once() -> None:
     tracker.checked("raw_tweets", "rejected_share_below_threshold", True, blocking=False)
     line = tracker.finished("raw_tweets", 13.5, "success")
     assert line == "  ✓    3.5 s  raw_tweets: 3 files, 120 tweets, 2 rejected, 1 check"
-    tracker.started("dbt_marts", 20.0)
-    tracker.materialised("dbt_marts", "marts/a", {})
-    tracker.materialised("dbt_marts", "marts/b", {})
-    tracker.checked("dbt_marts", "not_null_x", False, blocking=True)
-    assert tracker.finished("dbt_marts", 21.0, "failure").endswith(
-        "dbt_marts: 2 assets, 1 check, 1 failed"
+    tracker.started("dbt_after_scores", 20.0)
+    tracker.materialised("dbt_after_scores", "marts/a", {})
+    tracker.materialised("dbt_after_scores", "marts/b", {})
+    tracker.checked("dbt_after_scores", "not_null_x", False, blocking=True)
+    assert tracker.finished("dbt_after_scores", 21.0, "failure").endswith(
+        "dbt_after_scores: 2 assets, 1 check, 1 failed"
     )
     assert tracker.failed_checks == ["not_null_x"]
 

@@ -22,7 +22,7 @@ def test_a_failed_run_is_recorded_in_words_and_read_back(tmp_path: Path) -> None
         STARTED,
         STARTED + timedelta(minutes=4),
         "demo",
-        failed_step=run_records.step_words("dbt_marts"),
+        failed_step=run_records.step_words("dbt_after_scores"),
         message="a message",
     )
     path = run_records.write_run_record(tmp_path, record)
@@ -70,10 +70,12 @@ class _Job:
 
 def test_a_failed_blocking_check_is_said_by_what_it_verifies() -> None:
     watcher = RunWatcher(instance=None, run_id="r", job=_Job())
-    watcher.failures["dbt_marts"] = [
+    watcher.failures["dbt_after_scores"] = [
         ErrorChain("DagsterDbtCliRuntimeError", "The dbt CLI process failed", [])
     ]
-    watcher.failed_blocking_checks.append(("dbt_marts", "Every promoter has an account row."))
+    watcher.failed_blocking_checks.append(
+        ("dbt_after_scores", "Every promoter has an account row.")
+    )
     step, message = failure_for_readers(watcher)
     assert step == "building the study's tables"
     assert message.startswith("A data-quality check failed: Every promoter has an account row.")

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import dagster as dg
 import pandas as pd
-from dagster_dbt import get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
 
 from analytics.bootstrap import bot_share_interval
@@ -26,7 +25,7 @@ from analytics.coordination import (
 )
 from analytics.similarity import EDGE_COLUMNS
 from ml.bot_share import CONFIDENCE, estimate_bot_share
-from orchestration.defs.dbt.assets import dbt_marts
+from orchestration.defs.dbt.assets import dbt_model_key
 from orchestration.defs.ml.assets import bot_classifier
 from orchestration.defs.ml.handoff import load_trained_classifier
 from orchestration.metering import metered
@@ -50,7 +49,7 @@ def concat_or_empty(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFr
 
 
 def marts_key(model: str) -> dg.AssetKey:
-    return get_asset_key_for_model([dbt_marts], model)
+    return dbt_model_key(model)
 
 
 def campaign_ids(con) -> list[str]:

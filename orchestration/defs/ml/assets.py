@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 import dagster as dg
 import pandas as pd
-from dagster_dbt import get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
 
 from botwatch.schema import (
@@ -14,7 +13,7 @@ from botwatch.schema import (
     SCORE_SCHEMA,
 )
 from ml import artefact, datasets, evaluate, score, train
-from orchestration.defs.dbt.assets import dbt_staging_and_intermediate
+from orchestration.defs.dbt.assets import dbt_model_key
 from orchestration.defs.ml.handoff import BOT_CLASSIFIER, artefact_metadata, load_trained_classifier
 from orchestration.defs.resources import BotwatchSettings
 from orchestration.metering import metered
@@ -66,7 +65,7 @@ def labelled_accounts(
 
 @dg.asset(
     key=BOT_CLASSIFIER,
-    deps=[get_asset_key_for_model([dbt_staging_and_intermediate], "stg_labels__accounts")],
+    deps=[dbt_model_key("stg_labels__accounts")],
     group_name="ml",
     kinds={"scikitlearn"},
     description="The bot classifier: a calibrated scikit-learn Pipeline trained on the labelled "
@@ -147,7 +146,7 @@ LATEST_PROFILES_SQL = (
     key=["ml", "account_bot_scores"],
     deps=[
         bot_classifier,
-        get_asset_key_for_model([dbt_staging_and_intermediate], "int_accounts_profiled"),
+        dbt_model_key("int_accounts_profiled"),
     ],
     group_name="ml",
     kinds={"scikitlearn", "duckdb"},

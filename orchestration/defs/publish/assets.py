@@ -5,7 +5,6 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
-from dagster_dbt import get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
 
 from analytics.networks import write_networks
@@ -16,7 +15,7 @@ from orchestration.defs.analytics.assets import (
     campaign_ids,
     coordinated_accounts,
 )
-from orchestration.defs.dbt.assets import dbt_marts, dbt_staging_and_intermediate
+from orchestration.defs.dbt.assets import dbt_layer_keys, dbt_model_key
 from orchestration.defs.ml.assets import bot_classifier
 from orchestration.defs.ml.handoff import trained_classifier_artefact
 from orchestration.defs.resources import BotwatchSettings
@@ -111,8 +110,8 @@ def write_campaign_networks(con, out_dir: Path) -> list[Path]:
 
 @dg.asset(
     deps=[
-        *dbt_marts.keys,
-        get_asset_key_for_model([dbt_staging_and_intermediate], "stg_twitter__rejected_records"),
+        *dbt_layer_keys("marts"),
+        dbt_model_key("stg_twitter__rejected_records"),
         bot_classifier,
         bot_share_intervals,
         coordinated_accounts,

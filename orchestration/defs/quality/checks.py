@@ -4,11 +4,10 @@ so the marts and the published snapshot are not rebuilt and the app keeps the la
 from datetime import UTC, datetime
 
 import dagster as dg
-from dagster_dbt import get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
 
 from orchestration import ownership
-from orchestration.defs.dbt.assets import dbt_marts
+from orchestration.defs.dbt.assets import dbt_model_key
 from orchestration.defs.ingest.assets import RAW_TWEETS
 from orchestration.defs.ml.assets import account_bot_scores
 from orchestration.metering import measured
@@ -76,7 +75,7 @@ def gx_account_bot_scores(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(
-    asset=get_asset_key_for_model([dbt_marts], "dim_accounts"),
+    asset=dbt_model_key("dim_accounts"),
     blocking=True,
     name="gx_accounts",
     metadata=OWNED,
@@ -97,7 +96,7 @@ def gx_accounts(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(
-    asset=get_asset_key_for_model([dbt_marts], "fct_campaign_summary"),
+    asset=dbt_model_key("fct_campaign_summary"),
     blocking=True,
     name="gx_campaign_summary",
     metadata=OWNED,
