@@ -7,6 +7,9 @@ Two behavioural traces, one engine (``analytics.similarity``):
 - **synchronised posting**: account × (content, time bin) matrix; accounts that post the same
   content in the same time bin.
 
+The traces are built in DuckDB (``co_retweet_edges_in``, ``synchronised_edges_in``) and reach
+Python as integer codes, so a campaign of millions of tweets never becomes a frame of its tweets;
+the frame functions (``co_retweet_edges``, ``synchronised_edges``) run the same SQL on a frame.
 Each is TF-IDF weighted (sublinear tf), compared by cosine similarity, and only the strongest
 edges are kept; connected components of what remains are candidate coordinated groups. No bot
 classifier is involved, so human-run troll operations that profile-based scores miss show up.
@@ -24,13 +27,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
+import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from scipy import sparse
 from scipy.sparse import csgraph
 
 from analytics.frames import require_columns
-from analytics.similarity import EDGE_COLUMNS, account_feature_matrix, strongest_edges
+from analytics.similarity import EDGE_COLUMNS, coded_feature_matrix, strongest_edges
 
 GROUP_COLUMNS = ["group_id", "user_id"]
 _EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
@@ -108,6 +113,11 @@ CAMPAIGN_SUMMARY_COLUMNS = [
 ]
 
 
+# A DuckDB function (register_content_key) giving content_key(retweeted id, first URL, text).
+CONTENT_KEY_FUNCTION = "botwatch_content_key"
+_TRACE_TABLE = "coordination_trace"
+
+
 def co_retweet_edges(retweets: pd.DataFrame, settings: CoRetweetSettings) -> pd.DataFrame:
     """Edges between accounts that retweet the same tweets.
 
@@ -116,12 +126,21 @@ def co_retweet_edges(retweets: pd.DataFrame, settings: CoRetweetSettings) -> pd.
     similarity`` (``user_a`` < ``user_b``), strongest first.
     """
     require_columns(retweets, ["author_id", "retweeted_tweet_id"], "retweets")
-    trace = retweets[["author_id", "retweeted_tweet_id"]].dropna()
-    trace = _active_accounts(trace, settings.min_retweets)
-    counts, account_ids = account_feature_matrix(
-        trace["author_id"].astype(str), trace["retweeted_tweet_id"].astype(str)
+    with _frame_connection(retweets[["author_id", "retweeted_tweet_id"]]) as con:
+        return co_retweet_edges_in(con, "SELECT * FROM frame", [], settings)
+
+
+def co_retweet_edges_in(
+    con: duckdb.DuckDBPyConnection, relation: str, params: list, settings: CoRetweetSettings
+) -> pd.DataFrame:
+    """``co_retweet_edges`` of the rows of the query ``relation`` (with ``params``), which gives
+    ``author_id, retweeted_tweet_id``, computed where they are."""
+    trace = (
+        "SELECT CAST(author_id AS VARCHAR) AS account, "
+        "CAST(retweeted_tweet_id AS VARCHAR) AS feature "
+        f"FROM ({relation}) WHERE author_id IS NOT NULL AND retweeted_tweet_id IS NOT NULL"
     )
-    return strongest_edges(counts, account_ids, settings.edge_quantile)
+    return _edges_in(con, trace, params, settings.min_retweets, settings.edge_quantile)
 
 
 def synchronised_edges(tweets: pd.DataFrame, settings: SyncSettings) -> pd.DataFrame:
@@ -132,13 +151,65 @@ def synchronised_edges(tweets: pd.DataFrame, settings: SyncSettings) -> pd.DataF
     chooses); rows missing any are ignored. Returns ``user_a, user_b, similarity``.
     """
     require_columns(tweets, ["author_id", "created_at", "content_key"], "tweets")
-    trace = tweets[["author_id", "created_at", "content_key"]].dropna()
-    trace = _active_accounts(trace, settings.min_tweets)
-    since_epoch = pd.to_datetime(trace["created_at"], utc=True) - _EPOCH
-    bins = since_epoch // pd.Timedelta(settings.window)
-    feature = trace["content_key"].astype(str) + "\x1f" + bins.astype(str)
-    counts, account_ids = account_feature_matrix(trace["author_id"].astype(str), feature)
-    return strongest_edges(counts, account_ids, settings.edge_quantile)
+    frame = tweets[["author_id", "created_at", "content_key"]].assign(
+        created_at=pd.to_datetime(tweets["created_at"], utc=True)
+    )
+    with _frame_connection(frame) as con:
+        return synchronised_edges_in(con, "SELECT * FROM frame", [], settings)
+
+
+def synchronised_edges_in(
+    con: duckdb.DuckDBPyConnection, relation: str, params: list, settings: SyncSettings
+) -> pd.DataFrame:
+    """``synchronised_edges`` of the rows of the query ``relation`` (with ``params``), which
+    gives ``author_id, created_at, content_key``, computed where they are."""
+    window = settings.window // timedelta(microseconds=1)
+    at = "epoch_us(created_at)"
+    # Bins aligned on the epoch: floor division, whatever the sign of the time.
+    time_bin = f"(({at}) - ((({at}) % {window}) + {window}) % {window}) // {window}"
+    trace = (
+        "SELECT CAST(author_id AS VARCHAR) AS account, "
+        f"CAST(content_key AS VARCHAR) || chr(31) || CAST({time_bin} AS VARCHAR) AS feature "
+        f"FROM ({relation}) "
+        "WHERE author_id IS NOT NULL AND created_at IS NOT NULL AND content_key IS NOT NULL"
+    )
+    return _edges_in(con, trace, params, settings.min_tweets, settings.edge_quantile)
+
+
+def _edges_in(
+    con: duckdb.DuckDBPyConnection, trace: str, params: list, minimum: int, edge_quantile: float
+) -> pd.DataFrame:
+    """The strongest edges of the (account, feature) rows of ``trace``, among the accounts with
+    more than ``minimum`` rows: the accounts are numbered in id order and the features in
+    theirs inside DuckDB; Python receives two integer arrays and the active accounts' ids."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_TRACE_TABLE} AS SELECT account, feature FROM ({trace}) "
+        f"QUALIFY count(*) OVER (PARTITION BY account) > {int(minimum)}",
+        params,
+    )
+    try:
+        accounts = con.execute(
+            f"SELECT DISTINCT account FROM {_TRACE_TABLE} ORDER BY account"
+        ).fetchnumpy()["account"]
+        codes = con.execute(
+            "SELECT dense_rank() OVER (ORDER BY account) - 1 AS account_code, "
+            "dense_rank() OVER (ORDER BY feature) - 1 AS feature_code "
+            f"FROM {_TRACE_TABLE}"
+        ).fetchnumpy()
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {_TRACE_TABLE}")
+    account_codes = np.asarray(codes["account_code"], dtype=np.int64)
+    feature_codes = np.asarray(codes["feature_code"], dtype=np.int64)
+    features = int(feature_codes.max()) + 1 if len(feature_codes) else 0
+    counts = coded_feature_matrix(account_codes, feature_codes, len(accounts), features)
+    return strongest_edges(counts, np.asarray(accounts, dtype=object), edge_quantile)
+
+
+def _frame_connection(frame: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with ``frame`` as the relation ``frame``."""
+    con = duckdb.connect()
+    con.register("frame", frame)
+    return con
 
 
 _URL = re.compile(r"https?://\S+")
@@ -155,25 +226,47 @@ def content_keys(tweets: pd.DataFrame) -> pd.Series:
     first_url = tweets["urls"].map(
         lambda urls: urls[0] if isinstance(urls, list | tuple | np.ndarray) and len(urls) else None
     )
-    text = (
-        tweets["text"]
-        .fillna("")
+    return content_key(tweets["retweeted_tweet_id"], first_url, tweets["text"])
+
+
+def content_key(retweeted: pd.Series, first_url: pd.Series, text: pd.Series) -> pd.Series:
+    """``content_keys`` of aligned series: the retweeted tweet's id, the first URL, the text."""
+    normalised = (
+        text.fillna("")
         .str.lower()
         .str.replace(_URL, " ", regex=True)
         .str.replace(_MENTION_OR_RT, " ", regex=True)
         .str.split()
         .str.join(" ")
     )
-    keys = ("text:" + text).where(text != "")
+    keys = ("text:" + normalised).where(normalised != "")
     keys = ("url:" + first_url.astype("string")).where(first_url.notna(), keys)
-    retweeted = tweets["retweeted_tweet_id"]
     return ("rt:" + retweeted.astype("string")).where(retweeted.notna(), keys).rename("content_key")
 
 
-def _active_accounts(trace: pd.DataFrame, minimum: int) -> pd.DataFrame:
-    """Rows of accounts with more than ``minimum`` rows."""
-    activity = trace.groupby("author_id")["author_id"].transform("size")
-    return trace[activity > minimum]
+def register_content_key(con: duckdb.DuckDBPyConnection) -> None:
+    """Make ``content_key`` a function of ``con`` (``CONTENT_KEY_FUNCTION``), so the
+    synchronised trace is built in SQL from the one definition above."""
+
+    def batch(retweeted: pa.Array, first_url: pa.Array, text: pa.Array) -> pa.Array:
+        keys = content_key(
+            *(
+                pd.Series(column.to_pylist(), dtype=object)
+                for column in (retweeted, first_url, text)
+            )
+        )
+        return pa.array(keys.astype(object).where(keys.notna(), None), type=pa.string())
+
+    varchar = duckdb.sqltype("VARCHAR")
+    con.create_function(
+        CONTENT_KEY_FUNCTION,
+        batch,
+        [varchar, varchar, varchar],
+        varchar,
+        type="arrow",
+        null_handling="special",
+        side_effects=False,
+    )
 
 
 def coordinated_groups(edges: pd.DataFrame, min_size: int = 2) -> pd.DataFrame:
@@ -326,9 +419,13 @@ __all__ = [
     "SyncSettings",
     "campaign_coordination_summary",
     "co_retweet_edges",
+    "co_retweet_edges_in",
+    "content_key",
     "content_keys",
     "coordinated_groups",
     "group_labels",
     "group_summary",
+    "register_content_key",
     "synchronised_edges",
+    "synchronised_edges_in",
 ]

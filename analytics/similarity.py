@@ -31,21 +31,17 @@ def empty_edges() -> pd.DataFrame:
     )
 
 
-def account_feature_matrix(
-    accounts: pd.Series, features: pd.Series
-) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Count matrix accounts × features from aligned series of (account, feature) observations.
-
-    Returns the matrix and the account id of each row.
-    """
-    account_codes, account_ids = pd.factorize(accounts, sort=True)
-    feature_codes, feature_ids = pd.factorize(features)
+def coded_feature_matrix(
+    account_codes: np.ndarray, feature_codes: np.ndarray, accounts: int, features: int
+) -> sparse.csr_matrix:
+    """Count matrix accounts × features from aligned arrays of (account, feature) codes, each
+    observation counted once."""
     counts = sparse.coo_matrix(
         (np.ones(len(account_codes), dtype=np.float64), (account_codes, feature_codes)),
-        shape=(len(account_ids), len(feature_ids)),
+        shape=(accounts, features),
     ).tocsr()
     counts.sum_duplicates()
-    return counts, np.asarray(account_ids, dtype=object)
+    return counts
 
 
 def tfidf_rows(counts: sparse.csr_matrix) -> sparse.csr_matrix:

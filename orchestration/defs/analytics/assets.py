@@ -11,17 +11,18 @@ from dagster_duckdb import DuckDBResource
 from analytics.bootstrap import bot_share_interval
 from analytics.coordination import (
     CO_RETWEET,
+    CONTENT_KEY_FUNCTION,
     GROUP_COLUMNS,
     PRESETS,
     SUMMARY_COLUMNS,
     SYNC,
     campaign_coordination_summary,
-    co_retweet_edges,
-    content_keys,
+    co_retweet_edges_in,
     coordinated_groups,
     group_labels,
     group_summary,
-    synchronised_edges,
+    register_content_key,
+    synchronised_edges_in,
 )
 from analytics.similarity import EDGE_COLUMNS
 from ml.bot_share import CONFIDENCE, estimate_bot_share
@@ -34,13 +35,23 @@ from orchestration.warehouse import replace_table_from_frame
 ANALYTICS_SCHEMA = "analytics"
 BOOTSTRAP_SAMPLES = 2000
 
-CAMPAIGN_TWEETS_SQL = """
-    SELECT ct.campaign_id, ct.tweet_id, ct.author_id, ct.created_at, t.retweeted_tweet_id,
-           t.hashtags, t.urls, t.url_domains, t.text
+# A campaign's traces, computed in DuckDB (analytics.coordination); only the groups' members'
+# tweets come to Python, for the groups' summaries.
+_CAMPAIGN_TWEETS = """
     FROM marts.fct_campaign_tweets AS ct
     JOIN marts.fct_tweets AS t USING (tweet_id)
     WHERE ct.campaign_id = ?
 """
+CAMPAIGN_RETWEETS_SQL = f"SELECT ct.author_id, t.retweeted_tweet_id {_CAMPAIGN_TWEETS}"
+CAMPAIGN_CONTENT_SQL = (
+    "SELECT ct.author_id, ct.created_at, "
+    f"{CONTENT_KEY_FUNCTION}(t.retweeted_tweet_id, t.urls[1], t.text) AS content_key "
+    f"{_CAMPAIGN_TWEETS}"
+)
+MEMBERS_TWEETS_SQL = (
+    "SELECT ct.author_id, ct.created_at, t.retweeted_tweet_id, t.hashtags, t.urls, "
+    f"t.url_domains {_CAMPAIGN_TWEETS} AND ct.author_id IN (SELECT unnest(?::VARCHAR[]))"
+)
 
 
 def concat_or_empty(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -165,21 +176,27 @@ def bot_share_intervals(
 def coordinated_accounts(duckdb: DuckDBResource) -> dg.MaterializeResult:
     edges, members, groups = [], [], []
     with duckdb.get_connection() as con:
+        register_content_key(con)
         accounts = con.sql("SELECT user_id, account_class, bot_score FROM marts.dim_accounts").df()
         for campaign_id in campaign_ids(con):
-            tweets = con.execute(CAMPAIGN_TWEETS_SQL, [campaign_id]).df()
-            tweets["content_key"] = content_keys(tweets)
+            on_campaign = [campaign_id]
             for method, found in (
                 (
                     CO_RETWEET,
-                    co_retweet_edges(
-                        tweets[tweets["retweeted_tweet_id"].notna()], PRESETS[CO_RETWEET]
+                    co_retweet_edges_in(
+                        con, CAMPAIGN_RETWEETS_SQL, on_campaign, PRESETS[CO_RETWEET]
                     ),
                 ),
-                (SYNC, synchronised_edges(tweets, PRESETS[SYNC])),
+                (
+                    SYNC,
+                    synchronised_edges_in(con, CAMPAIGN_CONTENT_SQL, on_campaign, PRESETS[SYNC]),
+                ),
             ):
                 grouped = coordinated_groups(found)
-                summary = group_summary(grouped, accounts, tweets, method=method)
+                posted = con.execute(
+                    MEMBERS_TWEETS_SQL, [campaign_id, grouped["user_id"].astype(str).tolist()]
+                ).df()
+                summary = group_summary(grouped, accounts, posted, method=method)
                 tag = {"campaign_id": campaign_id, "method": method}
                 edges.append(found.assign(**tag))
                 members.append(grouped.assign(**tag))
