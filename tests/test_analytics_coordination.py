@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,6 +14,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.metrics.pairwise import cosine_similarity
 
 from analytics.coordination import (
+    CONTENT_KEY_FUNCTION,
     PRESETS,
     CoRetweetSettings,
     SyncSettings,
@@ -20,6 +22,7 @@ from analytics.coordination import (
     content_keys,
     coordinated_groups,
     group_summary,
+    register_content_key,
     synchronised_edges,
 )
 from analytics.similarity import cosine_pairs, strongest_pairs, tfidf_rows
@@ -250,3 +253,44 @@ def test_content_keys_prefer_retweet_then_link_then_normalised_text():
         {"retweeted_tweet_id": [None], "urls": [[]], "text": ["the   Leak @someone"]}
     )
     assert content_keys(same).iloc[0] == keys.iloc[2]
+
+
+def test_the_content_key_in_duckdb_is_the_python_one():
+    """The pipeline builds the synchronised trace in SQL with the DuckDB function: it must give
+    what content_keys gives, NULLs, empty lists and non-ASCII text included."""
+    tweets = pd.DataFrame(
+        {
+            "retweeted_tweet_id": ["9", None, None, None, None, None, None],
+            "urls": [["http://x.fr/a"], ["http://a.b/c", "http://d"], [], None, [], [], []],
+            "text": [
+                "RT @x: hi",
+                "look http://a.b/c",
+                "RT @bob: The  LEAK  https://t.co/x @ann",
+                "@ann https://t.co/z",
+                None,
+                "Élection\u00a0VOLÉE @café !",
+                "",
+            ],
+        }
+    )
+    con = duckdb.connect()
+    register_content_key(con)
+    con.register("tweets", tweets)
+    in_sql = con.execute(
+        f"SELECT {CONTENT_KEY_FUNCTION}(retweeted_tweet_id, urls[1], text) FROM tweets"
+    ).fetchall()
+    expected = content_keys(tweets)
+    assert [row[0] for row in in_sql] == [None if pd.isna(k) else k for k in expected]
+    assert in_sql[5][0] == "text:élection volée !"
+
+
+def test_sync_bins_are_floored_on_the_epoch_on_either_side_of_it():
+    """Bins are floor(time / window) from 1970-01-01: ten minutes before and five after the
+    epoch are in different 30-minute bins (a truncating division would put both in bin 0)."""
+    at = pd.to_datetime(["1969-12-31 23:50", "1970-01-01 00:05"], utc=True)
+    rows = [(user, when, "same") for user, when in (("a", at[0]), ("b", at[1]))]
+    settings = SyncSettings(window=timedelta(minutes=30), min_tweets=0, edge_quantile=0.0)
+    apart = pd.DataFrame(rows, columns=["author_id", "created_at", "content_key"])
+    assert synchronised_edges(apart, settings).empty
+    together = apart.assign(created_at=pd.to_datetime(["1969-12-31 23:35"] * 2, utc=True))
+    assert len(synchronised_edges(together, settings)) == 1
