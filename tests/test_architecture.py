@@ -178,3 +178,18 @@ def test_the_readme_room_table_matches_the_folders() -> None:
     integrations = {f"{p.name}/" for p in (orchestration / "defs").iterdir() if p.is_dir()}
     unnamed = {m for m in modules | integrations if f"`{m}`" not in rows["orchestration"]}
     assert not unnamed, f"the README's orchestration row does not name {sorted(unnamed)}"
+
+
+def test_the_installed_packages_are_byte_compiled() -> None:
+    """`make setup` installs with --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set,
+    nothing else ever writes a .pyc, and every process (a run, each dbt build) compiles
+    thousands of modules again (loading the definitions took 15.8 s instead of 5.0)."""
+    import importlib.util
+
+    import dagster
+    import dagster_dbt
+    import dbt.cli.main
+
+    for module in (dagster, dagster_dbt, dbt.cli.main):
+        cached = Path(importlib.util.cache_from_source(module.__file__))
+        assert cached.is_file(), f"{module.__name__} has no bytecode: run `make setup`"
