@@ -38,7 +38,6 @@ from analytics.frames import require_columns
 from analytics.similarity import EDGE_COLUMNS, coded_feature_matrix, strongest_edges
 
 GROUP_COLUMNS = ["group_id", "user_id"]
-_EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
 SUMMARY_COLUMNS = [
     "group_id",
     "method",

@@ -232,33 +232,10 @@ def test_group_summary_reports_size_bots_content_and_time_span():
     assert summary.loc[2, "bot_share"] == pytest.approx(1.0)
 
 
-def test_content_keys_prefer_retweet_then_link_then_normalised_text():
-    tweets = pd.DataFrame(
-        {
-            "retweeted_tweet_id": ["9", None, None, None, None],
-            "urls": [["http://x.fr/a"], ["http://a.b/c"], [], None, []],
-            "text": [
-                "RT @x: hi",
-                "look http://a.b/c",
-                "RT @bob: The  LEAK  https://t.co/x @ann",
-                "@ann https://t.co/z",
-                None,
-            ],
-        }
-    )
-    keys = content_keys(tweets)
-    assert keys.iloc[:3].tolist() == ["rt:9", "url:http://a.b/c", "text:the leak"]
-    assert keys.iloc[3:].isna().all()
-    same = pd.DataFrame(
-        {"retweeted_tweet_id": [None], "urls": [[]], "text": ["the   Leak @someone"]}
-    )
-    assert content_keys(same).iloc[0] == keys.iloc[2]
-
-
-def test_the_content_key_in_duckdb_is_the_python_one():
-    """The pipeline builds the synchronised trace in SQL with the DuckDB function: it must give
-    what content_keys gives, NULLs, empty lists and non-ASCII text included."""
-    tweets = pd.DataFrame(
+def content_key_tweets() -> pd.DataFrame:
+    """A retweet, a link, text to normalise, text that normalises to nothing, no text,
+    non-ASCII text, empty text."""
+    return pd.DataFrame(
         {
             "retweeted_tweet_id": ["9", None, None, None, None, None, None],
             "urls": [["http://x.fr/a"], ["http://a.b/c", "http://d"], [], None, [], [], []],
@@ -273,6 +250,23 @@ def test_the_content_key_in_duckdb_is_the_python_one():
             ],
         }
     )
+
+
+def test_content_keys_prefer_retweet_then_link_then_normalised_text():
+    tweets = content_key_tweets().head(5)
+    keys = content_keys(tweets)
+    assert keys.iloc[:3].tolist() == ["rt:9", "url:http://a.b/c", "text:the leak"]
+    assert keys.iloc[3:].isna().all()
+    same = pd.DataFrame(
+        {"retweeted_tweet_id": [None], "urls": [[]], "text": ["the   Leak @someone"]}
+    )
+    assert content_keys(same).iloc[0] == keys.iloc[2]
+
+
+def test_the_content_key_in_duckdb_is_the_python_one():
+    """The pipeline builds the synchronised trace in SQL with the DuckDB function: it must give
+    what content_keys gives, NULLs, empty lists and non-ASCII text included."""
+    tweets = content_key_tweets()
     con = duckdb.connect()
     register_content_key(con)
     con.register("tweets", tweets)

@@ -59,10 +59,6 @@ def concat_or_empty(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFr
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
-def marts_key(model: str) -> dg.AssetKey:
-    return dbt_model_key(model)
-
-
 def campaign_ids(con) -> list[str]:
     return [
         r[0]
@@ -74,9 +70,9 @@ def campaign_ids(con) -> list[str]:
 
 @dg.asset(
     deps=[
-        marts_key("fct_campaign_summary"),
-        marts_key("fct_account_campaign_activity"),
-        marts_key("dim_accounts"),
+        dbt_model_key("fct_campaign_summary"),
+        dbt_model_key("fct_account_campaign_activity"),
+        dbt_model_key("dim_accounts"),
         bot_classifier,
     ],
     group_name="analytics",
@@ -165,7 +161,11 @@ def bot_share_intervals(
 
 
 @dg.asset(
-    deps=[marts_key("fct_campaign_tweets"), marts_key("fct_tweets"), marts_key("dim_accounts")],
+    deps=[
+        dbt_model_key("fct_campaign_tweets"),
+        dbt_model_key("fct_tweets"),
+        dbt_model_key("dim_accounts"),
+    ],
     group_name="analytics",
     kinds={"python", "duckdb"},
     description="Coordinated groups per campaign without any bot classifier (Pacheco et al., "
