@@ -210,6 +210,12 @@ def feature_set() -> str:
     return os.environ.get("BOTWATCH_FEATURE_SET", "").strip() or default
 
 
+def reingest_every_file() -> bool:
+    """Whether a run reads every landing file again (``BOTWATCH_REINGEST=1``, e.g. after an
+    upgrade of the readers) instead of only the new and changed ones."""
+    return os.environ.get("BOTWATCH_REINGEST", "").strip().lower() in {"1", "true", "yes"}
+
+
 def simulated_labelled_dir() -> Path:
     """The simulator's labelled accounts (the default training set)."""
     return simulation_dir() / "labelled" / "simulated"

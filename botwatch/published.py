@@ -406,6 +406,15 @@ def check(actual: Mapping[str, Mapping[str, str]]) -> None:
         raise ContractBroken(problems)
 
 
+# What differs between two runs on the same landing files: the tables about the run itself (check
+# results carry run ids and times) and the columns that record when or by which run a row was
+# computed. Comparing two snapshots' data leaves them out.
+RUN_TABLES = frozenset({"quality_checks"})
+RUN_COLUMNS = frozenset(
+    {"run_id", "evaluated_at", "scored_at", "ingested_at", "published_at", "built_at"}
+)
+
+
 def fingerprint() -> str:
     """A short hash of the declared tables, columns and types (not their meanings): a snapshot's
     manifest records it, so a reader can tell at once whether a snapshot keeps this contract."""

@@ -98,6 +98,7 @@ INGESTED_FILE_COLUMNS: dict[str, str] = {
     "user_observations": "BIGINT",
     "rejected": "BIGINT",
     "notices": "BIGINT",
+    "file_signature": "VARCHAR",  # size:mtime_ns when read: an unchanged file is not read again
     "ingested_at": "TIMESTAMP",
 }
 

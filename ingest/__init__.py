@@ -24,6 +24,7 @@ from ingest.landing import (
     IngestPlan,
     LandingFolderGone,
     discover_landing_files,
+    file_signature,
     plan_ingest,
 )
 from ingest.report import IngestReport
@@ -35,6 +36,7 @@ __all__ = [
     "NotTweetsError",
     "discover_landing_files",
     "ensure_raw_tables",
+    "file_signature",
     "ingest_file",
     "ingest_files",
     "plan_ingest",

@@ -14,10 +14,11 @@ from pathlib import Path
 import duckdb
 
 from botwatch import paths
-from botwatch.schema import create_raw_tables_sql
+from botwatch.schema import RAW_SCHEMA, RAW_TABLES, create_raw_tables_sql
 from ingest import detect, loaders, reading
 from ingest.bounds import latest_possible
 from ingest.errors import NotTweetsError
+from ingest.landing import file_signature
 from ingest.reading import (
     compression_of,
 )
@@ -41,9 +42,21 @@ _IN_FLIGHT = 2
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema and its tables if they are missing (idempotent)."""
+    """Create the raw schema and its tables if they are missing, and add the columns that a
+    warehouse built by an earlier version lacks (idempotent)."""
     for statement in create_raw_tables_sql():
         con.execute(statement)
+    existing = set(
+        con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_catalog = current_database() AND table_schema = ?",
+            [RAW_SCHEMA],
+        ).fetchall()
+    )
+    for table, columns in RAW_TABLES.items():
+        for column, type_ in columns.items():
+            if (table, column) not in existing:
+                con.execute(f'ALTER TABLE {RAW_SCHEMA}.{table} ADD COLUMN "{column}" {type_}')
 
 
 def source_name(path: Path) -> str:
@@ -192,6 +205,8 @@ def _ingest(con: duckdb.DuckDBPyConnection, batch: list[_Landing]) -> list[Inges
         )
         for landing in batch
     }
+    # Before reading: a file rewritten during its ingest is read again by the next run.
+    signatures = {landing.source_file: file_signature(landing.path) for landing in batch}
     latest = latest_possible()
     con.begin()
     try:
@@ -206,7 +221,7 @@ def _ingest(con: duckdb.DuckDBPyConnection, batch: list[_Landing]) -> list[Inges
         lines.flush()
         for report in reports.values():
             _refuse_non_tweets(report)
-        _record_files(con, list(reports.values()))
+        _record_files(con, list(reports.values()), signatures)
         con.commit()
     except BaseException:
         con.rollback()
@@ -258,10 +273,13 @@ def _delete_previous(con: duckdb.DuckDBPyConnection, source_files: list[str]) ->
             )
 
 
-def recorded_files(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """The source files that have rows in the raw tables."""
+def recorded_files(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """The source files that have rows in the raw tables, with their signature when ingested
+    (None for files ingested before signatures were recorded)."""
     ensure_raw_tables(con)
-    return {row[0] for row in con.execute("SELECT source_file FROM raw.ingested_files").fetchall()}
+    return dict(
+        con.execute("SELECT source_file, file_signature FROM raw.ingested_files").fetchall()
+    )
 
 
 def retire_files(con: duckdb.DuckDBPyConnection, source_files: list[str]) -> None:
@@ -293,7 +311,9 @@ def _refuse_non_tweets(report: IngestReport) -> None:
         )
 
 
-def _record_files(con: duckdb.DuckDBPyConnection, reports: list[IngestReport]) -> None:
+def _record_files(
+    con: duckdb.DuckDBPyConnection, reports: list[IngestReport], signatures: dict[str, str]
+) -> None:
     now = datetime.now(UTC).replace(tzinfo=None)
     rows = [
         {
@@ -304,6 +324,7 @@ def _record_files(con: duckdb.DuckDBPyConnection, reports: list[IngestReport]) -
             "user_observations": report.user_observations,
             "rejected": report.rejected,
             "notices": report.notices,
+            "file_signature": signatures[report.source_file],
             "ingested_at": now,
         }
         for report in reports

@@ -34,17 +34,39 @@ class LandingFolderGone(FileNotFoundError):
     """The landing folder is missing or holds no tweet file at all: nothing is retired then."""
 
 
+def file_signature(path: Path) -> str:
+    """Size and modification time: a file re-landed with other content has another signature."""
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
 @dataclass(frozen=True)
 class IngestPlan:
     ingest: list[str]  # requested files that are in the landing folder, in the requested order
+    unchanged: list[str]  # requested files ingested before with the signature they have now
     vanished: list[str]  # files ingested or requested before and no longer there, sorted
 
 
-def plan_ingest(requested: list[str], recorded: set[str], present: set[str]) -> IngestPlan:
-    """What a run does with the landing folder as it is now (pure, for tests). The rule: the raw
-    tables hold exactly the files that are there now, so the rows of a file that vanished (moved,
-    archived, deleted) are removed and a re-run equals a fresh run on the remaining files."""
+def plan_ingest(
+    requested: list[str],
+    recorded: dict[str, str | None],
+    present: dict[str, str],
+    reingest: bool = False,
+) -> IngestPlan:
+    """What a run does with the landing folder as it is now (pure, for tests). ``recorded`` and
+    ``present`` map a file to its signature when ingested (None if not recorded) and now. The
+    rule: the raw tables hold exactly the files that are there now, so the rows of a file that
+    vanished (moved, archived, deleted) are removed and a re-run equals a fresh run on the
+    remaining files. A file already ingested with the signature it has now is kept as it is (a
+    run costs what landed since the last one), unless ``reingest`` asks to read every file again."""
+    ingest, unchanged = [], []
+    for name in requested:
+        if name not in present:
+            continue
+        kept = not reingest and recorded.get(name) is not None and recorded[name] == present[name]
+        (unchanged if kept else ingest).append(name)
     return IngestPlan(
-        ingest=[name for name in requested if name in present],
-        vanished=sorted((recorded | set(requested)) - present),
+        ingest=ingest,
+        unchanged=unchanged,
+        vanished=sorted((set(recorded) | set(requested)) - set(present)),
     )

@@ -11,11 +11,8 @@ from pathlib import Path
 import duckdb
 
 from botwatch import snapshot
+from botwatch.published import RUN_COLUMNS, RUN_TABLES
 
-# Tables about the run itself (check results carry run ids and times), not about the data.
-RUN_TABLES = {"quality_checks"}
-# Columns that record when or by which run a row was computed.
-RUN_COLUMNS = {"run_id", "evaluated_at", "scored_at", "ingested_at", "published_at", "built_at"}
 SORT_DECIMALS = 3
 FLOAT_TOLERANCE = 1e-5
 

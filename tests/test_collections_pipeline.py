@@ -21,6 +21,7 @@ from dagster import DagsterInstance
 
 from botwatch import paths, snapshot
 from botwatch.paths import PROJECT_ROOT
+from orchestration.defs.ingest.assets import RAW_TWEETS
 from orchestration.partitions import landing_files
 from tests.helpers.pipeline_runs import PipelineRun, landed_tweet_ids, pipeline_env, run_module
 from tests.snapshot_tables import differing_tables, snapshot_tables
@@ -168,3 +169,8 @@ def test_a_run_after_a_landing_file_is_deleted_equals_a_fresh_run_on_the_rest(
         )
     with DagsterInstance.from_config(rerun_env["DAGSTER_HOME"]) as instance:
         assert gone not in instance.get_dynamic_partitions(landing_files.name)
+        # The remaining files were ingested by the first run and are unchanged: none read again.
+        [latest] = instance.fetch_materializations(RAW_TWEETS, limit=1).records
+        metadata = latest.asset_materialization.metadata
+        assert metadata["files"].value == 0
+        assert metadata["unchanged_files"].value == len(files) - 1

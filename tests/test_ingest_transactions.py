@@ -9,13 +9,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from botwatch.schema import RAW_TABLES, create_table_sql
 from ingest import (
     NotTweetsError,
     discover_landing_files,
+    file_signature,
     ingest_file,
     ingest_files,
     loaders,
+    plan_ingest,
     reading,
+    recorded_files,
     source_name,
 )
 from tests.ingest_samples import retweet, tweet, write_lines
@@ -272,3 +276,24 @@ def test_bulk_load_settings_are_restored(con, tmp_path, monkeypatch):
     with pytest.raises(NotTweetsError):
         ingest_files(con, [*files, write_lines(tmp_path / "x.jsonl", [{"label": "bot"}])])
     assert con.execute(read).fetchone() == before
+
+
+def test_each_file_is_recorded_with_the_signature_it_had_when_read(con, tmp_path):
+    a = _collection(tmp_path, 1, 5)
+    ingest_files(con, [a], source_files=["a.jsonl"])
+    assert recorded_files(con) == {"a.jsonl": file_signature(a)}
+    write_lines(a, [tweet(1), tweet(2)])
+    assert recorded_files(con) != {"a.jsonl": file_signature(a)}, "a rewrite changes it"
+
+
+def test_a_warehouse_from_before_signatures_gains_the_column_and_reads_its_files_again(tmp_path):
+    warehouse = tmp_path / "old.duckdb"
+    columns = {k: v for k, v in RAW_TABLES["ingested_files"].items() if k != "file_signature"}
+    with duckdb.connect(str(warehouse)) as old:
+        old.execute("CREATE SCHEMA raw")
+        old.execute(create_table_sql("raw", "ingested_files", columns))
+        old.execute("INSERT INTO raw.ingested_files (source_file) VALUES ('a.jsonl')")
+    with duckdb.connect(str(warehouse)) as con:
+        recorded = recorded_files(con)
+        assert recorded == {"a.jsonl": None}
+        assert plan_ingest(["a.jsonl"], recorded, {"a.jsonl": "1:1"}).ingest == ["a.jsonl"]

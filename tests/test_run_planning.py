@@ -21,11 +21,23 @@ from tests.helpers.landing_sensor import evaluate, write_tweet_file
 def test_the_ingest_plan_skips_and_retires_files_that_left_the_folder() -> None:
     plan = plan_ingest(
         requested=["a.jsonl", "b.jsonl", "c.jsonl"],
-        recorded={"a.jsonl", "old.jsonl"},
-        present={"a.jsonl", "c.jsonl", "d.jsonl"},
+        recorded={"a.jsonl": "1:1", "old.jsonl": "2:2"},
+        present={"a.jsonl": "1:9", "c.jsonl": "3:3", "d.jsonl": "4:4"},
     )
     assert plan.ingest == ["a.jsonl", "c.jsonl"]
     assert plan.vanished == ["b.jsonl", "old.jsonl"]
+
+
+def test_the_ingest_plan_reads_only_new_and_changed_files_unless_told_to_read_all() -> None:
+    requested = ["same.jsonl", "changed.jsonl", "new.jsonl", "unsigned.jsonl"]
+    recorded = {"same.jsonl": "10:1", "changed.jsonl": "10:1", "unsigned.jsonl": None}
+    present = {"same.jsonl": "10:1", "changed.jsonl": "12:2", "new.jsonl": "5:5",
+               "unsigned.jsonl": "7:7"}  # fmt: skip
+    plan = plan_ingest(requested, recorded, present)
+    assert plan.ingest == ["changed.jsonl", "new.jsonl", "unsigned.jsonl"]
+    assert plan.unchanged == ["same.jsonl"] and plan.vanished == []
+    everything = plan_ingest(requested, recorded, present, reingest=True)
+    assert everything.ingest == requested and everything.unchanged == []
 
 
 def test_partitions_of_vanished_files_are_retired_and_new_ones_added_in_order() -> None:

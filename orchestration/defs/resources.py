@@ -28,6 +28,7 @@ class BotwatchSettings(dg.ConfigurableResource):
     models_dir: str
     labelled: list[str]
     feature_set: str
+    reingest: bool = False
 
     @classmethod
     def from_environment(cls) -> "BotwatchSettings":
@@ -39,6 +40,7 @@ class BotwatchSettings(dg.ConfigurableResource):
             models_dir=str(paths.models_dir()),
             labelled=[str(folder) for folder in paths.labelled_datasets()],
             feature_set=paths.feature_set(),
+            reingest=paths.reingest_every_file(),
         )
         settings.training_features()  # an unknown feature set stops here, before any run
         return settings

@@ -14,6 +14,7 @@ from ingest import (
     IngestReport,
     LandingFolderGone,
     discover_landing_files,
+    file_signature,
     ingest_files,
     plan_ingest,
     recorded_files,
@@ -50,15 +51,17 @@ def rejected_share(report: IngestReport) -> float:
     ],
     description="Landing files (v1.1 lines or arrays, v2 pages, gzip or not) ingested into "
     "raw.tweets, raw.user_observations, raw.stream_notices and raw.ingested_files, with bad "
-    "records quarantined in raw.rejected_records. Re-materialising a partition replaces exactly "
-    "that file's rows, in one transaction. Files that left the landing folder are reported and "
-    "their rows removed: the raw tables hold what the landing folder holds now.",
+    "records quarantined in raw.rejected_records. A file is read when it is new or changed (its "
+    "size or modification time); reading it replaces exactly that file's rows, in one "
+    "transaction, and an unchanged file is kept as ingested. Files that left the landing "
+    "folder are reported and their rows removed: the raw tables hold what the landing folder "
+    "holds now.",
 )
 def raw_tweets(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: BotwatchSettings
 ):
     landing = settings.landing_path
-    present = set(discover_landing_files(landing))
+    present = {name: file_signature(landing / name) for name in discover_landing_files(landing)}
     if not present:
         # An unmounted or emptied folder must not retire the whole warehouse.
         raise LandingFolderGone(
@@ -67,7 +70,12 @@ def raw_tweets(
         )
     keys = list(context.partition_keys)
     with measured() as figures, duckdb.get_connection() as con:
-        plan = plan_ingest(keys, recorded_files(con), present)
+        plan = plan_ingest(keys, recorded_files(con), present, reingest=settings.reingest)
+        if plan.unchanged:
+            context.log.info(
+                f"{len(plan.unchanged)} landing file(s) are unchanged since they were ingested: "
+                "kept as they are (BOTWATCH_REINGEST=1 reads every file again)"
+            )
         if plan.vanished:
             context.log.warning(
                 f"{len(plan.vanished)} landing file(s) are gone from {landing}; their rows are "
@@ -94,6 +102,7 @@ def raw_tweets(
         asset_key=RAW_TWEETS,
         metadata={
             "files": len(reports),
+            "unchanged_files": len(plan.unchanged),
             "vanished_files": plan.vanished,
             "tweets": sum(r.tweets for r in reports),
             "user_observations": sum(r.user_observations for r in reports),

@@ -7,11 +7,10 @@ Off by default (`make ui` must not start runs by surprise): turn it on in the UI
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import dagster as dg
 
-from ingest import discover_landing_files
+from ingest import discover_landing_files, file_signature
 from orchestration.defs.jobs import all_assets_job
 from orchestration.defs.resources import BotwatchSettings
 from orchestration.partitions import landing_files, partition_range_tags
@@ -23,11 +22,6 @@ class LandingPlan:
     changed: list[str]  # known files whose content changed since they were last requested
     vanished: list[str]  # known files no longer in the landing folder, sorted
     cursor: dict[str, str]
-
-
-def file_signature(path: Path) -> str:
-    stat = path.stat()
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def plan_landing_runs(
