@@ -47,7 +47,8 @@ ranked as (
 
 latest as (
 
-    select * from ranked where recency_rank = 1
+    select * from ranked
+    where recency_rank = 1
 
 )
 

@@ -56,7 +56,9 @@ longest_silence as (
         {{ dbt.datediff('silent_from', 'silent_until', 'second') }} as silent_seconds,
         row_number() over (
             partition by user_id
-            order by {{ dbt.datediff('silent_from', 'silent_until', 'second') }} desc, silent_from
+            order by
+                {{ dbt.datediff('silent_from', 'silent_until', 'second') }} desc,
+                silent_from asc
         ) as silence_rank
     from silences
     where silent_from is not null

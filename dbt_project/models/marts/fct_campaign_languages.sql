@@ -21,8 +21,12 @@ select
     lang,
     account_class,
     cast(tweets as {{ dbt.type_bigint() }}) as tweets,
-    cast(tweets as {{ botwatch.type_double() }})
-        / sum(tweets) over (partition by campaign_id) as share_of_campaign,
-    cast(tweets as {{ botwatch.type_double() }})
-        / sum(tweets) over (partition by campaign_id, account_class) as share_of_class
+    (
+        cast(tweets as {{ botwatch.type_double() }})
+        / sum(tweets) over (partition by campaign_id)
+    ) as share_of_campaign,
+    (
+        cast(tweets as {{ botwatch.type_double() }})
+        / sum(tweets) over (partition by campaign_id, account_class)
+    ) as share_of_class
 from counts

@@ -68,7 +68,9 @@ languages_ranked as (
         campaign_id,
         lang,
         count(*) as lang_tweets,
-        row_number() over (partition by campaign_id order by count(*) desc, lang) as language_rank
+        row_number() over (
+            partition by campaign_id order by count(*) desc, lang asc
+        ) as language_rank
     from campaign_tweets
     group by campaign_id, lang
 
@@ -81,7 +83,7 @@ hours_ranked as (
         activity_hour,
         sum(tweets) as hour_tweets,
         row_number() over (
-            partition by campaign_id order by sum(tweets) desc, activity_hour
+            partition by campaign_id order by sum(tweets) desc, activity_hour asc
         ) as hour_rank
     from hourly
     group by campaign_id, activity_hour
@@ -113,11 +115,14 @@ select
     cast(coalesce(promoter_totals.bot_promoters, 0) as {{ dbt.type_bigint() }}) as bot_promoters,
     cast(coalesce(promoter_totals.human_promoters, 0) as {{ dbt.type_bigint() }}) as human_promoters,
     cast(coalesce(promoter_totals.unscored_promoters, 0) as {{ dbt.type_bigint() }}) as unscored_promoters,
-    cast(promoter_totals.bot_promoters as {{ botwatch.type_double() }})
+    (
+        cast(promoter_totals.bot_promoters as {{ botwatch.type_double() }})
         / nullif(promoter_totals.bot_promoters + promoter_totals.human_promoters, 0)
-        as bot_share_among_promoters,
-    cast(tweet_totals.retweets as {{ botwatch.type_double() }})
-        / nullif(tweet_totals.tweets, 0) as retweet_share,
+    ) as bot_share_among_promoters,
+    (
+        cast(tweet_totals.retweets as {{ botwatch.type_double() }})
+        / nullif(tweet_totals.tweets, 0)
+    ) as retweet_share,
     cast(coalesce(tweet_totals.english_tweets, 0) as {{ dbt.type_bigint() }}) as english_tweets,
     cast(coalesce(tweet_totals.french_tweets, 0) as {{ dbt.type_bigint() }}) as french_tweets,
     top_language.lang as top_language,
@@ -126,9 +131,10 @@ select
     cast(second_language.lang_tweets as {{ dbt.type_bigint() }}) as second_language_tweets,
     cast(coalesce(limits.limit_notices, 0) as {{ dbt.type_bigint() }}) as limit_notices,
     cast(coalesce(limits.missed_tweets, 0) as {{ dbt.type_bigint() }}) as missed_tweets,
-    cast(coalesce(limits.missed_tweets, 0) as {{ botwatch.type_double() }})
+    (
+        cast(coalesce(limits.missed_tweets, 0) as {{ botwatch.type_double() }})
         / nullif(coalesce(tweet_totals.tweets, 0) + coalesce(limits.missed_tweets, 0), 0)
-        as missed_share,
+    ) as missed_share,
     peak_hour.activity_hour as peak_hour,
     cast(peak_hour.hour_tweets as {{ dbt.type_bigint() }}) as peak_hour_tweets,
     tweet_totals.first_tweet_at,

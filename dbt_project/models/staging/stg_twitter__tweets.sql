@@ -44,7 +44,10 @@ ranked as (
     where observations.tweet_id is not null
         -- not exists, not `not in (select ...)`: both engines plan it as an anti join (Spark
         -- planned `not in` as a broadcast nested loop).
-        and not exists (select 1 from deleted where deleted.tweet_id = observations.tweet_id)
+        and not exists (
+            select 1 from deleted
+            where deleted.tweet_id = observations.tweet_id
+        )
 
 ),
 

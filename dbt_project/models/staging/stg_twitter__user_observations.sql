@@ -13,7 +13,7 @@ observations as (
 ranked as (
 
     select
-        observations.*,
+        *,
         row_number() over (
             partition by
                 user_id, observed_at, screen_name, name, description, location, url, created_at,

@@ -5,5 +5,7 @@ from {{ ref('fct_campaign_volume_peaks') }} as peaks
 inner join {{ ref('fct_campaign_summary') }} as summary on peaks.campaign_id = summary.campaign_id
 where peaks.peak_hour <> summary.peak_hour
     or peaks.peak_tweets <> summary.peak_hour_tweets
-    or peaks.peak_bot_tweets + peaks.peak_human_tweets + peaks.peak_unscored_tweets
+    or (
+        peaks.peak_bot_tweets + peaks.peak_human_tweets + peaks.peak_unscored_tweets
         <> peaks.peak_tweets
+    )

@@ -55,7 +55,7 @@ received as (
 shares as (
 
     select
-        received.*,
+        *,
         case
             when retweets_from_bots + retweets_from_humans > 0
                 then cast(retweets_from_bots as {{ botwatch.type_double() }})
@@ -68,10 +68,10 @@ shares as (
 ranked as (
 
     select
-        shares.*,
+        *,
         row_number() over (
             partition by campaign_id
-            order by retweets_from_bots desc, bot_amplification_share desc nulls last, user_id
+            order by retweets_from_bots desc, bot_amplification_share desc nulls last, user_id asc
         ) as amplification_rank
     from shares
 

@@ -50,13 +50,13 @@ spread as (
 ranked as (
 
     select
-        spread.*,
+        *,
         case
             when tweets_from_bots + tweets_from_humans > 0
                 then cast(tweets_from_bots as {{ botwatch.type_double() }})
                     / (tweets_from_bots + tweets_from_humans)
         end as bot_share,
-        row_number() over (partition by campaign_id order by tweets desc, domain) as domain_rank
+        row_number() over (partition by campaign_id order by tweets desc, domain asc) as domain_rank
     from spread
 
 )

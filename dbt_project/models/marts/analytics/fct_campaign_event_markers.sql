@@ -59,8 +59,10 @@ select
     cast(coalesce(hours.bot_tweets, 0) as {{ dbt.type_bigint() }}) as hour_bot_tweets,
     cast(coalesce(hours.human_tweets, 0) as {{ dbt.type_bigint() }}) as hour_human_tweets,
     cast(coalesce(hours.unscored_tweets, 0) as {{ dbt.type_bigint() }}) as hour_unscored_tweets,
-    cast({{ dbt.datediff('peaks.peak_hour', 'events_placed.event_at', 'minute') }}
-        as {{ botwatch.type_double() }}) / 60 as hours_from_peak
+    cast(
+        {{ dbt.datediff('peaks.peak_hour', 'events_placed.event_at', 'minute') }}
+        as {{ botwatch.type_double() }}
+    ) / 60 as hours_from_peak
 from events_placed
 left join hours
     on events_placed.campaign_id = hours.campaign_id

@@ -34,14 +34,17 @@ hours_ranked as (
         count(*) over (partition by campaign_id) as active_hours,
         avg(cast(tweets as {{ botwatch.type_double() }})) over (partition by campaign_id)
             as mean_hourly_tweets,
-        row_number() over (partition by campaign_id order by tweets desc, activity_hour) as hour_rank
+        row_number() over (
+            partition by campaign_id order by tweets desc, activity_hour asc
+        ) as hour_rank
     from hours
 
 ),
 
 peaks as (
 
-    select * from hours_ranked where hour_rank = 1
+    select * from hours_ranked
+    where hour_rank = 1
 
 ),
 
@@ -53,7 +56,7 @@ events_before_peak as (
         events.event,
         events.event_at,
         row_number() over (
-            partition by peaks.campaign_id order by events.event_at desc, events.event
+            partition by peaks.campaign_id order by events.event_at desc, events.event asc
         ) as event_rank
     from peaks
     inner join events
@@ -64,7 +67,8 @@ events_before_peak as (
 
 preceding_event as (
 
-    select * from events_before_peak where event_rank = 1
+    select * from events_before_peak
+    where event_rank = 1
 
 )
 
@@ -84,8 +88,10 @@ select
     peaks.mean_hourly_tweets,
     preceding_event.event as preceding_event,
     preceding_event.event_at as preceding_event_at,
-    cast({{ dbt.datediff('preceding_event.event_at', 'peaks.activity_hour', 'minute') }}
-        as {{ botwatch.type_double() }}) / 60 as hours_after_preceding_event
+    cast(
+        {{ dbt.datediff('preceding_event.event_at', 'peaks.activity_hour', 'minute') }}
+        as {{ botwatch.type_double() }}
+    ) / 60 as hours_after_preceding_event
 from campaigns
 left join peaks on campaigns.campaign_id = peaks.campaign_id
 left join preceding_event on campaigns.campaign_id = preceding_event.campaign_id

@@ -34,9 +34,10 @@ select
     cast(cohorts.cohort_month as {{ dbt.type_timestamp() }}) as cohort_month,
     cohorts.account_class,
     cast(cohorts.promoters as {{ dbt.type_bigint() }}) as promoters,
-    cast(cohorts.promoters as {{ botwatch.type_double() }})
+    (
+        cast(cohorts.promoters as {{ botwatch.type_double() }})
         / sum(cohorts.promoters) over (partition by cohorts.campaign_id, cohorts.account_class)
-        as share_of_class,
+    ) as share_of_class,
     cast(
         {{ dbt.datediff('cohorts.cohort_month', dbt.date_trunc('month', 'campaigns.start_at'), 'month') }}
         as {{ dbt.type_bigint() }}

@@ -68,12 +68,12 @@ audience_hashtags as (
 audience_sizes as (
 
     select
-        campaign_id,
+        promoters.campaign_id,
         count(*) as promoters,
         max(authors.accounts) - count(*) as non_promoters
     from promoters
     cross join authors
-    group by campaign_id
+    group by promoters.campaign_id
 
 ),
 
@@ -97,7 +97,7 @@ ranked as (
         counts.*,
         row_number() over (
             partition by counts.campaign_id, counts.audience
-            order by counts.tweets desc, counts.accounts desc, counts.hashtag
+            order by counts.tweets desc, counts.accounts desc, counts.hashtag asc
         ) as hashtag_rank
     from counts
 

@@ -13,8 +13,8 @@ campaigns as (
 thresholds as (
 
     {% for step in range(1, 20) -%}
-    select cast({{ step * 5 }} as {{ botwatch.type_double() }}) / 100 as threshold
-    {% if not loop.last %}union all{% endif %}
+        select cast({{ step * 5 }} as {{ botwatch.type_double() }}) / 100 as threshold
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

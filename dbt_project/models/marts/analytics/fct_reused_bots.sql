@@ -87,7 +87,7 @@ silences as (
         lag(created_at) over (partition by author_id order by created_at) as silent_from,
         created_at as silent_until
     from tweets
-    where author_id in (select user_id from active_in_both)
+    where author_id in (select active_in_both.user_id from active_in_both)
 
 ),
 
@@ -110,8 +110,8 @@ silences_between_campaigns as (
     from active_in_both
     inner join silences
         on active_in_both.user_id = silences.user_id
-        and silences.silent_from >= active_in_both.earlier_last_tweet_at
-        and silences.silent_until <= active_in_both.later_first_tweet_at
+        and active_in_both.earlier_last_tweet_at <= silences.silent_from
+        and active_in_both.later_first_tweet_at >= silences.silent_until
 
 ),
 
@@ -153,9 +153,10 @@ dormant_activity as (
 
     select
         counters.*,
-        counters.statuses_while_dormant
+        (
+            counters.statuses_while_dormant
             / (counters.statuses_per_day_before * counters.dormant_seconds / 86400)
-            as dormant_activity_ratio
+        ) as dormant_activity_ratio
     from counters
 
 )
