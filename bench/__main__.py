@@ -15,6 +15,7 @@ BENCHMARKS = (
     "bench.dbt_engines",
     "bench.app_first_render",
     "bench.pipeline",  # the whole pipeline on BENCH_TWEETS (default 1M): the longest, last
+    "bench.new_hour",  # one more hourly file on that collection's warehouse (three runs)
 )
 
 
