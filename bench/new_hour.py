@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench.pipeline import DEFAULT_TWEETS, RESULTS, generate, run_pipeline, stages
+from bench.pipeline import DEFAULT_TWEETS, RESULTS, generate, run_pipeline, stage_row, stages
 from botwatch import snapshot
 from botwatch.paths import PROJECT_ROOT, isolated_environment
 from botwatch.published import RUN_COLUMNS, RUN_TABLES
@@ -113,8 +113,9 @@ def _comparable_columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
     )
 
 
-def differing_tables(left_publish: Path, right_publish: Path) -> dict[str, str]:
-    """Published table → how many rows only one snapshot holds (empty when they are equal)."""
+def compare_snapshots(left_publish: Path, right_publish: Path) -> tuple[int, dict[str, str]]:
+    """How many published tables were compared, and for each that differs how many rows only
+    one snapshot holds (empty when they are all equal)."""
     databases = [snapshot.current_dir(p) / snapshot.DATABASE for p in (left_publish, right_publish)]
     differences: dict[str, str] = {}
     with duckdb.connect() as con:
@@ -130,7 +131,8 @@ def differing_tables(left_publish: Path, right_publish: Path) -> dict[str, str]:
             }
             for catalog in ("left_snapshot", "right_snapshot")
         }
-        for table in sorted((names["left_snapshot"] | names["right_snapshot"]) - RUN_TABLES):
+        compared = sorted((names["left_snapshot"] | names["right_snapshot"]) - RUN_TABLES)
+        for table in compared:
             if table not in names["left_snapshot"] or table not in names["right_snapshot"]:
                 differences[table] = "in one snapshot only"
                 continue
@@ -145,7 +147,7 @@ def differing_tables(left_publish: Path, right_publish: Path) -> dict[str, str]:
                 differences[table] = (
                     f"{only_left} rows only after the new hour, {only_right} only fresh"
                 )
-    return differences
+    return len(compared), differences
 
 
 def markdown(result: dict) -> str:
@@ -157,11 +159,7 @@ def markdown(result: dict) -> str:
         "| stage | seconds | peak RSS MiB |",
         "|---|---|---|",
     ]
-    for row in result["stages"]:
-        rss = row.get("peak_rss_mib")
-        lines.append(
-            f"| {row['stage']} | {row['seconds']} | {'' if rss is None else f'{rss:,.0f}'} |"
-        )
+    lines += [stage_row(row, rows_written=False) for row in result["stages"]]
     differing = result["differing_tables"]
     lines += [
         f"| **total** (the sensor's run, its own process) | **{result['seconds']}** "
@@ -204,24 +202,13 @@ def main() -> None:
     }
     shutil.rmtree(work / "fresh", ignore_errors=True)
     fresh = run_pipeline(fresh_env)
-    differing = differing_tables(
+    compared, differing = compare_snapshots(
         Path(before_env["BOTWATCH_PUBLISH_DIR"]), Path(fresh_env["BOTWATCH_PUBLISH_DIR"])
     )
     with duckdb.connect(before_env["BOTWATCH_WAREHOUSE"], read_only=True) as con:
         new_tweets = con.execute(
             "SELECT tweets FROM raw.ingested_files WHERE source_file = ?", [newest.name]
         ).fetchone()[0]
-    with duckdb.connect(
-        str(snapshot.current_dir(Path(fresh_env["BOTWATCH_PUBLISH_DIR"])) / snapshot.DATABASE),
-        read_only=True,
-    ) as con:
-        compared = len(
-            {
-                r[0]
-                for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-            }
-            - RUN_TABLES
-        )
     result = {
         "tweets": tweets,
         "new_file": newest.name,

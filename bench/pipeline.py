@@ -158,6 +158,16 @@ def read_json_reference(folder: Path) -> dict:
     return figures
 
 
+def stage_row(stage: dict, rows_written: bool) -> str:
+    """One stage of ``stages`` as a markdown row: seconds, peak RSS and (optionally) rows."""
+    rss = stage.get("peak_rss_mib")
+    cells = [stage["stage"], str(stage["seconds"]), "" if rss is None else f"{rss:,.0f}"]
+    if rows_written:
+        rows = stage.get("rows_out")
+        cells.append("" if rows is None else f"{rows:,}")
+    return "| " + " | ".join(cells) + " |"
+
+
 def markdown(result: dict) -> str:
     lines = [
         f"Pipeline on {result['tweets']:,} tweets ({result['files']} gzip v1.1 files, "
@@ -167,13 +177,7 @@ def markdown(result: dict) -> str:
         "| stage | seconds | peak RSS MiB | rows written |",
         "|---|---|---|---|",
     ]
-    for row in result["stages"]:
-        rss = row.get("peak_rss_mib")
-        rows = row.get("rows_out")
-        lines.append(
-            f"| {row['stage']} | {row['seconds']} | {'' if rss is None else f'{rss:,.0f}'} "
-            f"| {'' if rows is None else f'{rows:,}'} |"
-        )
+    lines += [stage_row(row, rows_written=True) for row in result["stages"]]
     lines += [
         f"| **total** (`make run`'s process, end to end) | **{result['total_seconds']}** "
         f"| **{result['peak_rss_mib']:,.0f}** (process tree) | |",

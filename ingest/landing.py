@@ -63,7 +63,7 @@ def plan_ingest(
     for name in requested:
         if name not in present:
             continue
-        kept = not reingest and recorded.get(name) is not None and recorded[name] == present[name]
+        kept = not reingest and recorded.get(name) == present[name]
         (unchanged if kept else ingest).append(name)
     return IngestPlan(
         ingest=ingest,

@@ -9,6 +9,7 @@ import pytest
 
 from orchestration import ownership
 from orchestration.definitions import defs
+from orchestration.defs.dbt.metadata import read_to_the_end
 
 MARTS = "marts"
 
@@ -92,3 +93,20 @@ def test_a_real_run_records_row_counts_lineage_and_float_figures(pipeline_snapsh
             k: v for k, v in evaluation.metadata.items() if k.startswith(("held_out", "lowest"))
         }
         assert numbers and all(isinstance(v, dg.FloatMetadataValue) for v in numbers.values())
+
+
+def test_dbt_events_are_read_to_the_end_before_they_are_handed_on() -> None:
+    read = []
+
+    def events():
+        for number in range(3):
+            read.append(number)
+            yield number
+        raise RuntimeError("dbt exited with 1")
+
+    handed_on = read_to_the_end(events())
+    assert read == [0, 1, 2], "read in the caller's thread, before the first event is asked for"
+    assert next(handed_on) == 0
+    assert [next(handed_on), next(handed_on)] == [1, 2]
+    with pytest.raises(RuntimeError, match="dbt exited with 1"):
+        next(handed_on)
