@@ -92,6 +92,11 @@ class ChildPeakSampler(threading.Thread):
             self._peak_kib = max(self._peak_kib, total)
         return total
 
+    def peak(self) -> int:
+        """The largest sum sampled since the last take, without sampling again."""
+        with self._lock:
+            return self._peak_kib
+
     def take_peak(self) -> int:
         self.sample()
         with self._lock:
@@ -113,12 +118,13 @@ def mib(kib: float) -> float:
 
 
 @contextmanager
-def measured() -> Iterator[dict[str, Any]]:
+def measured(sampler: ChildPeakSampler | None = None) -> Iterator[dict[str, Any]]:
     """Yield a dict for the step's metadata; on exit it holds ``wall_seconds`` and
-    ``peak_rss_mib`` (this process's and its children's, whichever is larger)."""
+    ``peak_rss_mib`` (this process's and its children's, whichever is larger). ``sampler``: a
+    new one of the caller's, to read the children's peak while the step runs."""
     figures: dict[str, Any] = {}
     reset_peak_rss()
-    sampler = ChildPeakSampler()
+    sampler = sampler or ChildPeakSampler()
     sampler.start()
     started = time.perf_counter()
     try:
@@ -156,26 +162,24 @@ def metered(asset_fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def with_step_figures(events: Iterable[Any], step: str) -> Iterator[Any]:
     """dbt's events, each model's materialisation (and each test's result) carrying the peak RSS
-    of the dbt process while it ran (dbt runs one node at a time, threads: 1) and its wall
-    seconds; at the end, the whole invocation's figures as an observation of the last model."""
+    of the dbt build so far and the model's wall seconds; at the end, the whole invocation's
+    figures as an observation of the last model. The events reach this process once dbt has
+    exited (``metadata.read_to_the_end``), so the peak is the build's, not the node's: dbt runs
+    its nodes in one process, and what one node held, the next may reuse."""
     last_key = None
-    with measured() as figures:
-        sampler = ChildPeakSampler()
-        sampler.start()
-        try:
-            for event in events:
-                peak = {"peak_rss_mib": mib(sampler.take_peak())}
-                if isinstance(event, dg.Output | dg.AssetMaterialization):
-                    duration = (event.metadata or {}).get("Execution Duration")
-                    if duration is not None:
-                        peak["wall_seconds"] = getattr(duration, "value", duration)
-                    event = event.with_metadata({**(event.metadata or {}), **peak})
-                    last_key = getattr(event, "asset_key", None) or event.output_name
-                elif isinstance(event, dg.AssetCheckResult):
-                    event = event.with_metadata({**(event.metadata or {}), **peak})
-                yield event
-        finally:
-            sampler.stop()
+    sampler = ChildPeakSampler()
+    with measured(sampler) as figures:
+        for event in events:
+            peak = {"peak_rss_mib": mib(sampler.peak())}
+            if isinstance(event, dg.Output | dg.AssetMaterialization):
+                duration = (event.metadata or {}).get("Execution Duration")
+                if duration is not None:
+                    peak["wall_seconds"] = getattr(duration, "value", duration)
+                event = event.with_metadata({**(event.metadata or {}), **peak})
+                last_key = getattr(event, "asset_key", None) or event.output_name
+            elif isinstance(event, dg.AssetCheckResult):
+                event = event.with_metadata({**(event.metadata or {}), **peak})
+            yield event
     if isinstance(last_key, dg.AssetKey):
         yield dg.AssetObservation(
             asset_key=last_key,

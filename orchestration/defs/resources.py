@@ -4,11 +4,13 @@ assets: tests and another engine swap a resource, not an environment variable.""
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
+from packaging import version
 
 from botwatch import duckdb_settings, engine, paths
 from ml.features import imposed_features
@@ -83,6 +85,19 @@ class WarehouseResource(DuckDBResource):
             yield self
 
 
+class BotwatchDbtCliResource(DbtCliResource):
+    """dagster-dbt's resource, told dbt's version instead of asking ``dbt --version``: that is a
+    process of its own before every dbt step (2.5 s, and it asks PyPI for the latest release).
+    The executable is the dbt installed beside this Python (``build_resources``), the same
+    dbt-core this process imports."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        from dbt.version import __version__
+
+        return version.parse(__version__)
+
+
 # The engine that runs dbt (BOTWATCH_ENGINE), built here and nowhere else.
 SQL_ENGINES = {
     engine.DUCKDB: lambda: DuckDBEngine(),
@@ -104,7 +119,7 @@ def build_resources(settings: BotwatchSettings | None = None) -> dict[str, objec
         ),
         # The dbt installed beside the Python that runs Dagster, whatever PATH says; the target
         # is the engine's (dbt_project/profiles.yml).
-        "dbt": DbtCliResource(
+        "dbt": BotwatchDbtCliResource(
             project_dir=botwatch_dbt_project,
             target=engine.dbt_target(),
             dbt_executable=str(Path(sys.executable).with_name("dbt")),
