@@ -14,7 +14,8 @@ every byte once).
 The per-stage table comes from the run's own Dagster records: each step's wall time (start to
 success), the peak RSS its assets and checks recorded (``orchestration.metering``), and the
 start-up (process start to the first step). The run's peak RSS is sampled over the whole process
-tree (Dagster and dbt). Figures go to ``bench/results/pipeline.json`` and ``pipeline.md``.
+tree (Dagster and dbt). Figures go to ``bench/results/pipeline.json`` and ``pipeline.md`` (another
+size than the default: ``pipeline-<tweets>.json`` and ``.md``).
 """
 
 from __future__ import annotations
@@ -224,8 +225,10 @@ def main() -> None:
         "ingest_vs_read_json": (result["ingest_vs_read_json"] or 0) >= GOALS["ingest_vs_read_json"],
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "pipeline.json").write_text(json.dumps(result, indent=2) + "\n")
-    (RESULTS / "pipeline.md").write_text(markdown(result))
+    # The default size's figures are the README's; another size's sit beside them.
+    name = "pipeline" if tweets == DEFAULT_TWEETS else f"pipeline-{tweets}"
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    (RESULTS / f"{name}.md").write_text(markdown(result))
     print(markdown(result))
 
 

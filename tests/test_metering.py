@@ -3,6 +3,8 @@ bound, measured on real allocations, real child processes and real DuckDB connec
 
 from __future__ import annotations
 
+import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +88,44 @@ def test_a_real_runs_assets_record_their_figures(pipeline_snapshot) -> None:
     # every partition of the one-run backfill carries the run's figures: all it wrote
     ingest = latest[AssetKey(["raw_tweets"])].asset_materialization.metadata
     assert ingest["rows_out"].value == rows
+
+
+def test_dbt_keeps_building_after_a_model_spilled_to_the_temp_directory(
+    monkeypatch, tmp_path: Path
+) -> None:
+    """dbt-duckdb opens the warehouse with the profile's options and prepares a cursor for every
+    model; after a query has spilled to the temp folder, the next model's cursor must still open
+    (DuckDB refuses to set temp_directory again once it holds spilled data)."""
+    from dbt.adapters.duckdb.environments import Environment
+    from dbt.config.runtime import load_profile
+    from dbt.flags import set_from_args
+    from dbt_common.context import set_invocation_context
+
+    from botwatch.paths import DBT_PROJECT_DIR
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("BOTWATCH_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv(duckdb_settings.MEMORY_LIMIT_VARIABLE, "100MB")
+    monkeypatch.delenv(duckdb_settings.TEMP_DIR_VARIABLE, raising=False)
+    set_invocation_context(os.environ.copy())  # dbt's env_var() reads this, as in a dbt run
+    set_from_args(argparse.Namespace(profiles_dir=str(DBT_PROJECT_DIR)), None)
+    credentials = load_profile(str(DBT_PROJECT_DIR), {}, "botwatch", "duckdb").credentials
+    con = Environment.initialize_db(credentials)
+    try:
+        first = Environment.initialize_cursor(credentials, con.cursor())
+        first.execute("SET preserve_insertion_order = false")
+        first.execute(
+            "CREATE TABLE t AS SELECT range AS i, md5(range::varchar) AS h FROM range(2000000)"
+        )
+        first.execute("CREATE TABLE g AS SELECT h || i AS k, count(*) AS n FROM t GROUP BY k")
+        assert Path(f"{warehouse}.tmp").exists(), (
+            "the group-by did not spill: the test proves nothing"
+        )
+        second = Environment.initialize_cursor(credentials, con.cursor())
+        assert second.execute("SELECT count(*) FROM g").fetchall() == [(2_000_000,)]
+        limit, temp = second.execute(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+        ).fetchall()[0]
+        assert (limit, temp) == ("95.3 MiB", f"{warehouse}.tmp")
+    finally:
+        con.close()
