@@ -56,7 +56,12 @@ def shared_pipeline_run(root: Path) -> PipelineRun:
                 failure.write_text(f"the test pipeline run failed: {error}")
                 raise
             output.write_text(text)  # last: its presence says the run is complete
-    return PipelineRun(root=root, env=pipeline_env(root), output=output.read_text())
+    return finished_run(root)
+
+
+def finished_run(root: Path) -> PipelineRun:
+    """The run a fixture made earlier in ``root`` (its output is in RUN_OUTPUT)."""
+    return PipelineRun(root=root, env=pipeline_env(root), output=(root / RUN_OUTPUT).read_text())
 
 
 def make_pipeline_run(root: Path) -> str:
@@ -84,10 +89,7 @@ def pipeline_snapshot(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
     """The real pipeline, materialised once per test session on a small simulated campaign."""
     reused = os.environ.get(REUSE_PIPELINE_ROOT)
     if reused:
-        root = Path(reused)
-        return PipelineRun(
-            root=root, env=pipeline_env(root), output=(root / RUN_OUTPUT).read_text()
-        )
+        return finished_run(Path(reused))
     return shared_pipeline_run(pipeline_run_root(tmp_path_factory))
 
 
@@ -146,6 +148,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # A real pipeline run or dbt build takes minutes: `make test-fast` leaves these out.
         if fixtures & REAL_BUILD_FIXTURES:
             item.add_marker(pytest.mark.integration)
-    # The same order on every worker (xdist requires it): a stable sort.
-    order = {id(item): n for n, item in enumerate(items)}
-    items.sort(key=lambda item: (_turn(item), order[id(item)]))
+    # The same order on every worker (xdist requires it): sort is stable.
+    items.sort(key=_turn)
