@@ -151,8 +151,33 @@ def charts_on(page) -> list[int]:
     )
 
 
-def metric_values(page) -> dict[str, str]:
-    """The st.metric tiles on screen: label -> value."""
+def metric_values(page, *wanted: str, timeout_ms: int = 60_000) -> dict[str, str]:
+    """The st.metric tiles on screen: label -> value; first waits until a tile for each label in
+    ``wanted`` is there (the script run can be over, and the page not yet drawn, on a loaded
+    machine), and says what the page shows when one never comes."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            """(wanted) => {
+                const shown = [...document.querySelectorAll('[data-testid="stMetricLabel"]')]
+                    .map(label => label.innerText.trim());
+                return wanted.every(label => shown.includes(label));
+            }""",
+            arg=list(wanted),
+            timeout=timeout_ms,
+        )
+    except PlaywrightTimeout:
+        shot = screenshot(page, "metrics-never-shown")
+        raise AssertionError(
+            f"no tile for {list(wanted)} after {timeout_ms / 1000:.0f} s; tiles "
+            f"{_tiles(page)}; screenshot {shot}; the page says: "
+            f"{page.locator('body').inner_text()[:2000]}"
+        ) from None
+    return _tiles(page)
+
+
+def _tiles(page) -> dict[str, str]:
     values = {}
     for tile in page.locator('[data-testid="stMetric"]').all():
         label = tile.locator('[data-testid="stMetricLabel"]').inner_text().strip()

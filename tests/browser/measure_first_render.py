@@ -32,7 +32,7 @@ def visit(browser, url: str) -> tuple[float, dict[str, str]]:
     page.goto(url)
     wait_for_render(page)
     seconds = time.perf_counter() - started
-    shown = metric_values(page)
+    shown = metric_values(page, "Tweets")
     context.close()
     return seconds, shown
 

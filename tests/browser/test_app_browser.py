@@ -72,7 +72,7 @@ def walk_the_app(page, url: str, campaign_id: str, account: str, label: str) -> 
     """Every page, a search and two deep links; returns what was seen, screenshots saved."""
     first_render = open_and_time(page, f"{url}/?campaign={campaign_id}")
     assert not exceptions_on(page)
-    overview = metric_values(page)
+    overview = metric_values(page, "Tweets")
     screenshot(page, f"{label}-overview")
     assert not metrics_cut_short(page), ("overview", metrics_cut_short(page))
     assert charts_on(page) == [CHARTS["Overview"]] * 2, ("overview", charts_on(page))
@@ -87,7 +87,7 @@ def walk_the_app(page, url: str, campaign_id: str, account: str, label: str) -> 
     go_to(page, "Accounts")
     search(page, account)
     assert not exceptions_on(page)
-    profile = metric_values(page)
+    profile = metric_values(page, "Bot score")
     assert "Bot score" in profile
     assert charts_on(page) == [CHARTS["Account"]] * 2, ("account", charts_on(page))
     screenshot(page, f"{label}-account-search")
@@ -104,7 +104,7 @@ def walk_the_app(page, url: str, campaign_id: str, account: str, label: str) -> 
     deep.locator('[data-testid="stMetricLabel"]:has-text("Bot score")').wait_for(timeout=60_000)
     wait_for_render(deep)
     assert not exceptions_on(deep)
-    assert metric_values(deep)["Bot score"] == profile["Bot score"]
+    assert metric_values(deep, "Bot score")["Bot score"] == profile["Bot score"]
     screenshot(deep, f"{label}-deep-link")
     deep.close()
     return {"first_render_s": first_render, "overview": overview, "profile": profile}
@@ -157,7 +157,9 @@ def test_publishing_while_the_app_is_open(page, pipeline_snapshot, tmp_path: Pat
                 assert "lock" not in body.lower(), body[:2000]
                 shown = re.search(r"Snapshot (\d{8}T\d+Z)", body)  # the sidebar's
                 assert shown and shown.group(1) in generation_of, body[:2000]
-                renders.append((generation_of[shown.group(1)], metric_values(page)["Tweets"]))
+                renders.append(
+                    (generation_of[shown.group(1)], metric_values(page, "Tweets")["Tweets"])
+                )
         finally:
             stop.set()
             publisher.join(timeout=30)

@@ -64,7 +64,7 @@ def test_the_data_quality_page_says_the_last_run_succeeded(page, pipeline_snapsh
     assert record["published_snapshot"] == snapshot.current_dir(source).name
     with running_app(source, pipeline_snapshot.env) as url:
         open_page(page, f"{url}/data_quality?campaign={CAMPAIGN}")
-        assert metric_values(page)["Outcome"] == "Succeeded"
+        assert metric_values(page, "Outcome")["Outcome"] == "Succeeded"
         assert not metrics_cut_short(page), metrics_cut_short(page)
         text = body_text(page)
         assert "published the snapshot shown here" in text
@@ -95,7 +95,7 @@ def test_the_data_quality_page_says_where_and_why_the_last_run_failed(
     assert failed["published_snapshot"] is None
     with running_app(publish_dir, env) as url:
         open_page(page, f"{url}/data_quality?campaign={CAMPAIGN}")
-        shown = metric_values(page)
+        shown = metric_values(page, "Outcome")
         assert shown["Outcome"] == "Failed"
         assert not metrics_cut_short(page), metrics_cut_short(page)
         text = body_text(page)
