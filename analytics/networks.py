@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.frames import require_columns
+from analytics.graph_files import write_gexf, write_graphml
 from analytics.similarity import EDGE_COLUMNS
 
 INTERACTION_COLUMNS = ["source_user_id", "target_user_id", "interaction_type", "interactions"]
@@ -147,7 +148,5 @@ def write_networks(
     for name, graph in graphs.items():
         graphml = out_dir / f"{name_prefix}{name}.graphml"
         gexf = out_dir / f"{name_prefix}{name}.gexf"
-        nx.write_graphml(graph, graphml)
-        nx.write_gexf(graph, gexf)
-        written += [graphml, gexf]
+        written += [write_graphml(graph, graphml), write_gexf(graph, gexf)]
     return written
