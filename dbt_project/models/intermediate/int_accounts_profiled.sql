@@ -24,6 +24,19 @@ observation_summary as (
 
 ),
 
+-- Only the observations at an account's latest time can win, and they are few: ranking them
+-- alone, not every observation (one or more per tweet), is what keeps this model quick at scale.
+at_latest_time as (
+
+    select observations.*
+    from observations
+    inner join observation_summary on observations.user_id = observation_summary.user_id
+    where
+        observations.observed_at = observation_summary.last_observed_at
+        or observation_summary.last_observed_at is null
+
+),
+
 ranked as (
 
     select
@@ -41,7 +54,7 @@ ranked as (
                 listed_count desc nulls last,
                 {{ botwatch.content_hash(botwatch.profile_column_names()) }} desc
         ) as recency_rank
-    from observations
+    from at_latest_time
 
 ),
 

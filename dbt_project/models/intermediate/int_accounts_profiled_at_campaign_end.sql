@@ -15,14 +15,29 @@ campaigns as (
 
 ),
 
-observed_by_campaign_end as (
+-- Each account's latest observation time up to each campaign's end: only the observations at
+-- that time can win, and ranking them alone, not every observation, keeps this quick at scale.
+latest_by_campaign_end as (
 
     select
         campaigns.campaign_id,
         campaigns.end_at as campaign_end_at,
+        observations.user_id,
+        max(observations.observed_at) as latest_observed_at
+    from observations
+    inner join campaigns on observations.observed_at <= campaigns.end_at
+    group by campaigns.campaign_id, campaigns.end_at, observations.user_id
+
+),
+
+observed_by_campaign_end as (
+
+    select
+        latest_by_campaign_end.campaign_id,
+        latest_by_campaign_end.campaign_end_at,
         observations.*,
         row_number() over (
-            partition by campaigns.campaign_id, observations.user_id
+            partition by latest_by_campaign_end.campaign_id, observations.user_id
             -- A total order (int_accounts_profiled's): two observations of the same instant,
             -- file and line were ordered differently by DuckDB and Spark.
             order by
@@ -37,7 +52,10 @@ observed_by_campaign_end as (
                 {{ botwatch.content_hash(botwatch.profile_column_names()) }} desc
         ) as recency_rank
     from observations
-    inner join campaigns on observations.observed_at <= campaigns.end_at
+    inner join latest_by_campaign_end
+        on
+        observations.user_id = latest_by_campaign_end.user_id
+        and observations.observed_at = latest_by_campaign_end.latest_observed_at
 
 )
 
