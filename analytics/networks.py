@@ -4,7 +4,8 @@ GraphML and GEXF, with each account's bot score and first/last activity as node 
 Both formats hold only simple attribute types, so timestamps become ISO-8601 strings and missing
 values are left out of a node (not written as empty strings or NaN). The interaction network is
 bounded: only the ``max_edges`` heaviest edges (by number of interactions) are written, enough to
-see the structure of a campaign without a file Gephi cannot open.
+see the structure of a campaign without a file Gephi cannot open. The graphs are built with
+networkx and written by ``analytics.graph_files``, which streams what networkx's writers would.
 """
 
 from __future__ import annotations
