@@ -25,7 +25,6 @@ XML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 GEXF_SPECIAL = {"node": ("label",), "edge": ("weight",)}
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MARKUP = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_LINES_PER_WRITE = 10_000
 
 
 class UnwritableAttribute(ValueError):
@@ -81,14 +80,19 @@ def attribute_types(items: Iterable[Mapping[str, Any]], kind: str) -> dict[str, 
 
 def _write_lines(path: Path, lines: Iterator[str]) -> Path:
     with open(path, "w", encoding="utf-8") as out:
-        chunk: list[str] = []
-        for line in lines:
-            chunk.append(line)
-            if len(chunk) >= _LINES_PER_WRITE:
-                out.write("\n".join(chunk) + "\n")
-                chunk.clear()
-        out.write("\n".join(chunk) + "\n")
+        out.writelines(f"{line}\n" for line in lines)
     return path
+
+
+def _element(opening: str, children: list[str], closing: str) -> Iterator[str]:
+    """``opening`` (a start tag without its ``>``), then ``children`` and ``closing``; a
+    self-closed tag when there are no children."""
+    if not children:
+        yield f"{opening} />"
+        return
+    yield f"{opening}>"
+    yield from children
+    yield closing
 
 
 def _graphml_lines(graph: nx.Graph) -> Iterator[str]:
@@ -112,25 +116,22 @@ def _graphml_lines(graph: nx.Graph) -> Iterator[str]:
             )
     yield f'  <graph edgedefault="{"directed" if graph.is_directed() else "undirected"}">'
 
-    def data_lines(kind: str, data: Mapping[str, Any]) -> Iterator[str]:
-        for name, value in data.items():
-            yield f'      <data key="{keys[kind, name]}">{_text(value)}</data>'
+    def data_lines(kind: str, data: Mapping[str, Any]) -> list[str]:
+        return [
+            f'      <data key="{keys[kind, name]}">{_text(value)}</data>'
+            for name, value in data.items()
+        ]
 
     for node, data in graph.nodes(data=True):
-        if not data:
-            yield f"    <node id={_attribute(node)} />"
-            continue
-        yield f"    <node id={_attribute(node)}>"
-        yield from data_lines("node", data)
-        yield "    </node>"
+        yield from _element(
+            f"    <node id={_attribute(node)}", data_lines("node", data), "    </node>"
+        )
     for source, target, data in graph.edges(data=True):
-        ends = f"source={_attribute(source)} target={_attribute(target)}"
-        if not data:
-            yield f"    <edge {ends} />"
-            continue
-        yield f"    <edge {ends}>"
-        yield from data_lines("edge", data)
-        yield "    </edge>"
+        yield from _element(
+            f"    <edge source={_attribute(source)} target={_attribute(target)}",
+            data_lines("edge", data),
+            "    </edge>",
+        )
     for name, value in graph.graph.items():
         yield f'    <data key="{keys["graph", name]}">{_text(value)}</data>'
     yield "  </graph>"
@@ -171,32 +172,36 @@ def _gexf_lines(graph: nx.Graph, today: date) -> Iterator[str]:
             yield f'      <attribute id="{key}" title={_attribute(title)} type="{xml_type}" />'
         yield "    </attributes>"
 
-    def attvalues(kind: str, data: Mapping[str, Any], close: str) -> Iterator[str]:
+    def attvalues(kind: str, data: Mapping[str, Any]) -> list[str]:
         values = plain(data, kind)
         if not values:
-            return
-        yield "        <attvalues>"
-        for title, value in values.items():
-            yield f'          <attvalue for="{ids[kind, title]}" value={_attribute(value)} />'
-        yield "        </attvalues>"
-        yield close
+            return []
+        return [
+            "        <attvalues>",
+            *(
+                f'          <attvalue for="{ids[kind, title]}" value={_attribute(value)} />'
+                for title, value in values.items()
+            ),
+            "        </attvalues>",
+        ]
 
     yield "    <nodes>"
     for node, data in graph.nodes(data=True):
-        opening = f"      <node id={_attribute(node)} label={_attribute(data.get('label', node))}"
-        lines = list(attvalues("node", data, "      </node>"))
-        yield f"{opening}>" if lines else f"{opening} />"
-        yield from lines
+        yield from _element(
+            f"      <node id={_attribute(node)} label={_attribute(data.get('label', node))}",
+            attvalues("node", data),
+            "      </node>",
+        )
     yield "    </nodes>"
     yield "    <edges>"
     for number, (source, target, data) in enumerate(graph.edges(data=True)):
-        opening = (
+        weight = f" weight={_attribute(data['weight'])}" if "weight" in data else ""
+        yield from _element(
             f'      <edge source={_attribute(source)} target={_attribute(target)} id="{number}"'
-            + (f" weight={_attribute(data['weight'])}" if "weight" in data else "")
+            f"{weight}",
+            attvalues("edge", data),
+            "      </edge>",
         )
-        lines = list(attvalues("edge", data, "      </edge>"))
-        yield f"{opening}>" if lines else f"{opening} />"
-        yield from lines
     yield "    </edges>"
     yield "  </graph>"
     yield "</gexf>"

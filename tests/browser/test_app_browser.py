@@ -101,7 +101,6 @@ def walk_the_app(page, url: str, campaign_id: str, account: str, label: str) -> 
     # A deep link in a fresh tab: the campaign and the account come from the URL.
     deep = page.context.new_page()
     deep.goto(f"{url}/accounts?account={account}&campaign={campaign_id}")
-    deep.locator('[data-testid="stMetricLabel"]:has-text("Bot score")').wait_for(timeout=60_000)
     wait_for_render(deep)
     assert not exceptions_on(deep)
     assert metric_values(deep, "Bot score")["Bot score"] == profile["Bot score"]
